@@ -1,0 +1,63 @@
+/**
+ * Byte helpers that Buffer would otherwise provide: latin1 decoding and encoding, and
+ * ASCII case-insensitive comparison. HTTP heads are octets; latin1 maps each octet to one
+ * UTF-16 code unit, so string offsets equal byte offsets.
+ * @module
+ */
+
+const MAX_APPLY = 4096
+
+/** Decodes `bytes[start, end)` as latin1 (ISO-8859-1, not windows-1252 as TextDecoder would). */
+export function latin1Decode(bytes: Uint8Array, start: number, end: number): string {
+  if (end - start <= MAX_APPLY) {
+    return String.fromCharCode.apply(null, bytes.subarray(start, end) as unknown as number[])
+  }
+  let out = ''
+  for (let i = start; i < end; i += MAX_APPLY) {
+    out += String.fromCharCode.apply(null, bytes.subarray(i, Math.min(end, i + MAX_APPLY)) as unknown as number[])
+  }
+  return out
+}
+
+const encoder = new TextEncoder()
+
+/**
+ * Encodes a string whose code units are all ≤ 0xFF as latin1 bytes. ASCII (the common case)
+ * goes through the native TextEncoder; anything wider falls back to a byte loop.
+ */
+export function latin1Encode(s: string): Uint8Array {
+  for (let i = 0; i < s.length; i++) {
+    if (s.charCodeAt(i) > 0x7f) {
+      const out = new Uint8Array(s.length)
+      for (let j = 0; j < s.length; j++) out[j] = s.charCodeAt(j)
+      return out
+    }
+  }
+  return encoder.encode(s)
+}
+
+/** Encodes `s` (UTF-8) for bodies. */
+export function utf8Encode(s: string): Uint8Array {
+  return encoder.encode(s)
+}
+
+/** True when `bytes[pos, pos+lower.length)` equals `lower` ignoring ASCII case; `lower` is lowercase. */
+export function equalsLowerAscii(bytes: Uint8Array, pos: number, lower: string): boolean {
+  for (let i = 0; i < lower.length; i++) {
+    if ((bytes[pos + i]! | 0x20) !== lower.charCodeAt(i)) return false
+  }
+  return true
+}
+
+/** Concatenates byte arrays into one. */
+export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
+  let length = 0
+  for (const p of parts) length += p.length
+  const out = new Uint8Array(length)
+  let offset = 0
+  for (const p of parts) {
+    out.set(p, offset)
+    offset += p.length
+  }
+  return out
+}

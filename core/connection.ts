@@ -1,0 +1,264 @@
+/**
+ * Theory of operation
+ * -------------------
+ * `Connection` is the whole HTTP/1.1 server protocol for one connection, without I/O:
+ *
+ *   receive(bytes) → next() → request | data | end | closed | NEED_DATA | PAUSED
+ *   send(response | informational | data | end) → bytes to write
+ *
+ * It glues the ReceiveBuffer, the head parser, the body decoders, the state machine and the
+ * serializer, and applies the limits. It never awaits and never touches a socket or a clock:
+ * the caller passes a `clock` if it wants a Date header.
+ *
+ * Invariants:
+ * - Requests come out strictly one at a time: after a request's `end`, `next()` answers
+ *   PAUSED until its response is complete, so pipelined requests wait in the buffer, in
+ *   order (RFC 9112 §9.3.2). A caller that stops reading while PAUSED bounds its memory.
+ * - After a RemoteProtocolError the client side is `error`: the caller sends the error
+ *   response it hints at (keep-alive is off, so it carries `connection: close`) and closes.
+ * - After a LocalProtocolError from `send()` the server side is `error`; the caller must
+ *   abort the connection, since a partial response is already on the wire.
+ * - A protocol switch (101 to Upgrade, 2xx to CONNECT) hands the connection over:
+ *   `takeTrailingData()` returns the bytes that followed the request.
+ * @module
+ */
+import { ChunkedDecoder, LengthDecoder, type BodyDecoder } from './body-decoder.ts'
+import { BodyEncoder } from './body-encoder.ts'
+import { httpDate } from './date.ts'
+import { LocalProtocolError, ParseError, RemoteProtocolError } from './errors.ts'
+import {
+  NEED_DATA,
+  PAUSED,
+  type RequestEvent,
+  type ResponseEvent,
+  type ServerEvent,
+} from './events.ts'
+import { requestFraming } from './framing.ts'
+import { HeadParser } from './head-parser.ts'
+import { serializeInformational, serializeResponseHead } from './head-serializer.ts'
+import { resolveLimits, type Limits } from './limits.ts'
+import { ReceiveBuffer } from './receive-buffer.ts'
+import { ConnectionState, type ClientState, type ServerState } from './state.ts'
+
+/** Options for one connection. */
+export interface ConnectionOptions {
+  /** Size limits; unset fields take `DEFAULT_LIMITS`. */
+  limits?: Partial<Limits>
+  /** Milliseconds since the epoch, for the Date header. Without it no Date is sent. */
+  clock?: () => number
+}
+
+const EMPTY = new Uint8Array(0)
+
+/** The sans-I/O HTTP/1.1 server side of one connection. */
+export class Connection {
+  /** Limits in force, defaults filled in. */
+  readonly limits: Limits
+  private readonly clock: (() => number) | undefined
+  private readonly state = new ConnectionState()
+  private readonly buffer = new ReceiveBuffer()
+  private readonly headParser: HeadParser
+  private decoder: BodyDecoder | null = null
+  private encoder: BodyEncoder | null = null
+  private request: RequestEvent | null = null
+  private continueSent = false
+
+  constructor(options: ConnectionOptions = {}) {
+    this.limits = resolveLimits(options.limits)
+    this.clock = options.clock
+    this.headParser = new HeadParser(this.limits)
+  }
+
+  /** The client's state as the server sees it. */
+  get clientState(): ClientState {
+    return this.state.client
+  }
+
+  /** The server's own state. */
+  get serverState(): ServerState {
+    return this.state.server
+  }
+
+  /** The request being answered, if any. */
+  get currentRequest(): RequestEvent | null {
+    return this.request
+  }
+
+  /** False once this connection will close after the current response. */
+  get keepAlive(): boolean {
+    return this.state.keepAlive
+  }
+
+  /** The client sent `Expect: 100-continue` and no 100 or final response has been sent yet. */
+  get waitingForContinue(): boolean {
+    return (
+      this.request !== null && this.request.expectContinue && !this.continueSent &&
+      this.state.client === 'send-body' && this.state.server === 'send-response'
+    )
+  }
+
+  /** Bytes received but not yet parsed (pipelined requests, or a tunnel's first bytes). */
+  get bufferedBytes(): number {
+    return this.buffer.length
+  }
+
+  /** Feeds bytes read from the peer. An empty array means the peer closed its side (EOF). */
+  receive(bytes: Uint8Array): void {
+    if (bytes.length === 0) this.buffer.eof = true
+    else this.buffer.append(bytes)
+  }
+
+  /** Parses the next event. Throws `RemoteProtocolError` if the peer broke HTTP/1.1. */
+  next(): ServerEvent | typeof NEED_DATA | typeof PAUSED {
+    try {
+      switch (this.state.client) {
+        case 'idle':
+          return this.state.server === 'idle' ? this.nextRequest() : PAUSED
+        case 'send-body':
+          return this.nextBodyEvent()
+        case 'closed':
+          return { type: 'closed' }
+        case 'error':
+          throw new ParseError('invalid-state', 'cannot receive after a protocol error')
+        default:
+          return PAUSED
+      }
+    } catch (error) {
+      if (!(error instanceof ParseError)) throw error
+      this.state.error('client')
+      throw new RemoteProtocolError(error.code, error.message, error.statusHint, { cause: error })
+    }
+  }
+
+  private nextRequest(): RequestEvent | typeof NEED_DATA | { type: 'closed' } {
+    const head = this.headParser.parse(this.buffer)
+    if (head === null) {
+      if (!this.buffer.eof) return NEED_DATA
+      if (this.buffer.length > 0) throw new ParseError('unexpected-eof', 'connection closed mid-head')
+      this.state.clientEvent('closed')
+      return { type: 'closed' }
+    }
+    const framing = requestFraming(head, this.limits.maxBodyBytes)
+    this.decoder =
+      framing.contentLength === null ? new ChunkedDecoder(this.limits) : new LengthDecoder(framing.contentLength)
+    if (!framing.keepAlive) this.state.disableKeepAlive()
+    this.state.pendingSwitch = framing.upgrade
+    this.continueSent = false
+    const request: RequestEvent = {
+      type: 'request',
+      method: head.method,
+      target: head.target,
+      version: head.version,
+      headers: head.headers,
+      expectContinue: framing.expectContinue,
+      upgrade: framing.upgrade,
+      keepAlive: framing.keepAlive,
+      contentLength: framing.contentLength,
+    }
+    this.request = request
+    this.state.clientEvent('request')
+    return request
+  }
+
+  private nextBodyEvent(): ServerEvent | typeof NEED_DATA {
+    const event = this.decoder!.read(this.buffer)
+    if (event === null) {
+      if (this.buffer.eof) throw new ParseError('unexpected-eof', 'connection closed mid-body')
+      return NEED_DATA
+    }
+    if (event.type === 'end') {
+      this.decoder = null
+      this.state.clientEvent('end')
+    }
+    return event
+  }
+
+  /**
+   * Serializes a response event. Throws `LocalProtocolError` for an event that is not
+   * allowed now or that would put invalid bytes on the wire.
+   */
+  send(event: ResponseEvent): Uint8Array {
+    try {
+      switch (event.type) {
+        case 'informational':
+          return this.sendInformational(event.status, event.headers)
+        case 'response':
+          return this.sendHead(event.status, event.reason, event.headers, event.contentLength)
+        case 'data':
+          return this.requireEncoder().data(event.bytes)
+        case 'end': {
+          const bytes = this.requireEncoder().end(event.trailers)
+          this.encoder = null
+          this.state.serverEvent('end')
+          if (this.state.server === 'idle') this.request = null
+          return bytes
+        }
+      }
+    } catch (error) {
+      if (error instanceof LocalProtocolError) this.state.error('server')
+      throw error
+    }
+  }
+
+  private sendInformational(status: number, headers: string[] | undefined): Uint8Array {
+    // RFC 9110 §15.2: a server MUST NOT send a 1xx response to an HTTP/1.0 client.
+    if (this.request?.version === '1.0') return EMPTY
+    const bytes = serializeInformational(status, headers)
+    this.state.serverEvent('informational')
+    if (status === 100) this.continueSent = true
+    return bytes
+  }
+
+  private sendHead(status: number, reason: string | undefined, headers: string[], length: number | undefined): Uint8Array {
+    const request = this.request
+    const state = this.state
+    if (state.server === 'idle') {
+      // A response without a request (a 408 on an idle connection, or an error response
+      // to a request that failed to parse) ends the connection: we are out of step.
+      if (state.client !== 'idle' && state.client !== 'error') {
+        throw new LocalProtocolError('invalid-state', 'no request to respond to', 500)
+      }
+      state.disableKeepAlive()
+      state.server = 'send-response'
+    }
+    if (status === 101 && !(request?.upgrade && request.method !== 'CONNECT')) {
+      throw new LocalProtocolError('invalid-response', '101 without an Upgrade request', 500)
+    }
+    // RFC 9110 §10.1.1: answering before the client sent a body it was told to hold back
+    // leaves the connection in an unknown state; close it after this response.
+    if (this.waitingForContinue) state.disableKeepAlive()
+    const method = request?.method ?? 'GET'
+    const head = serializeResponseHead(status, reason, headers, length, {
+      method,
+      version: request?.version ?? '1.1',
+      keepAlive: state.keepAlive,
+      date: this.clock === undefined ? null : httpDate(this.clock()),
+    })
+    if (!head.keepAlive) state.disableKeepAlive()
+    const switched = request?.upgrade === true &&
+      (method === 'CONNECT' ? status >= 200 && status < 300 : status === 101)
+    this.encoder = new BodyEncoder(head.framing, head.length)
+    state.serverEvent('response', switched)
+    return head.bytes
+  }
+
+  private requireEncoder(): BodyEncoder {
+    if (this.encoder === null || this.state.server !== 'send-body') {
+      throw new LocalProtocolError('invalid-state', `cannot send body in state ${this.state.server}`, 500)
+    }
+    return this.encoder
+  }
+
+  /** The caller failed mid-response (e.g. the app's body stream errored): mark our side broken. */
+  sendFailed(): void {
+    this.state.error('server')
+  }
+
+  /** After a protocol switch: the bytes that arrived after the request, for the new protocol. */
+  takeTrailingData(): Uint8Array {
+    if (this.state.client !== 'switched-protocol') {
+      throw new LocalProtocolError('invalid-state', 'no protocol switch happened', 500)
+    }
+    return this.buffer.takeAll()
+  }
+}

@@ -1,0 +1,263 @@
+/**
+ * Theory of operation
+ * -------------------
+ * Turns the bytes of a request head (request line + field lines + blank line) into a
+ * `ParsedHead`. It owns only syntax: which bytes may appear where, where lines end, and the
+ * size limits of the head. It must not know about framing or connection state (framing.ts,
+ * state.ts): it merely collects the raw values of the fields those files need.
+ *
+ * Incremental: `parse()` is called after every append. It scans forward from where it
+ * stopped, so a head trickled one byte at a time costs O(n), not O(n²) (h11's
+ * ReceiveBuffer trick). The request line is validated as soon as its LF arrives, so a
+ * client speaking something else gets its 400 at once (h11 early detection).
+ *
+ * Line endings: CRLF only. RFC 9112 §2.2 lets a recipient accept a bare LF; we do not, in
+ * the head, chunk lines and trailers alike, because a parser that accepts bare LF where
+ * another does not is how requests get smuggled past a proxy. A bare LF is a 400.
+ * Empty lines before the request line are skipped (§2.2 SHOULD).
+ * @module
+ */
+import { CR, HOST_CHAR, LF, SCHEME_CHAR, SP, TARGET_CHAR, TCHAR } from './abnf.ts'
+import { equalsLowerAscii, latin1Decode } from './ascii.ts'
+import { ParseError } from './errors.ts'
+import type { HeaderList } from './events.ts'
+import { scanFieldLine } from './field-line.ts'
+import type { Limits } from './limits.ts'
+import type { ReceiveBuffer } from './receive-buffer.ts'
+
+/** A syntactically valid request head, with the raw values framing decisions need. */
+export interface ParsedHead {
+  method: string
+  target: string
+  version: '1.0' | '1.1'
+  headers: HeaderList
+  /** Values of every Host field line. */
+  host: string[]
+  /** Values of every Content-Length field line, or null if none. */
+  contentLength: string[] | null
+  /** Values of every Transfer-Encoding field line, or null if none. */
+  transferEncoding: string[] | null
+  /** Values of every Connection field line, or null if none. */
+  connection: string[] | null
+  /** Values of every Expect field line, or null if none. */
+  expect: string[] | null
+  /** An Upgrade field is present. */
+  hasUpgrade: boolean
+}
+
+/** Incremental request-head parser; one per connection, reset after each head. */
+export class HeadParser {
+  /** Offset (from buffer start) up to which LFs have been looked for. */
+  private scanned = 0
+  /** Offset (from buffer start) of the current line. */
+  private lineStart = 0
+  /** Field lines seen so far in this head. */
+  private fieldCount = 0
+  private requestLineEnd = -1
+  private readonly limits: Limits
+
+  constructor(limits: Limits) {
+    this.limits = limits
+  }
+
+  /** Returns the head once complete (consuming its bytes), or null to wait for more. */
+  parse(rb: ReceiveBuffer): ParsedHead | null {
+    const { maxHeaderBytes, maxRequestLineBytes, maxHeaderCount } = this.limits
+    let bytes = rb.bytes
+    let base = rb.start
+    let end = rb.end
+    let pos = base + this.scanned
+    for (;;) {
+      const lf = bytes.indexOf(LF, pos)
+      if (lf < 0 || lf >= end) {
+        this.scanned = end - base
+        this.checkPartial(end - base)
+        return null
+      }
+      if (lf === base + this.lineStart || bytes[lf - 1] !== CR) {
+        throw new ParseError('bare-lf', 'LF without CR')
+      }
+      const lineEnd = lf - 1 // index of the CR
+      pos = lf + 1
+      const empty = lineEnd === base + this.lineStart
+      if (this.requestLineEnd < 0) {
+        if (empty) {
+          // Empty lines before the request line are skipped (RFC 9112 §2.2).
+          rb.consume(pos - base)
+          bytes = rb.bytes
+          base = pos = rb.start
+          end = rb.end
+          this.scanned = this.lineStart = 0
+          continue
+        }
+        if (lineEnd - base > maxRequestLineBytes) throw uriTooLong()
+        validateRequestLine(bytes, base, lineEnd)
+        this.requestLineEnd = lineEnd - base
+      } else if (empty) {
+        if (pos - base > maxHeaderBytes) throw headersTooLarge()
+        const head = buildHead(bytes, base, base + this.requestLineEnd, lineEnd)
+        rb.consume(pos - base)
+        this.scanned = this.lineStart = this.fieldCount = 0
+        this.requestLineEnd = -1
+        return head
+      } else if (++this.fieldCount > maxHeaderCount) {
+        throw new ParseError('too-many-headers', 'too many header fields', 431)
+      }
+      this.lineStart = pos - base
+      if (pos - base > maxHeaderBytes) throw headersTooLarge()
+    }
+  }
+
+  /** Limit checks while the head is incomplete, so a huge head is refused before it is whole. */
+  private checkPartial(pending: number): void {
+    if (this.requestLineEnd < 0) {
+      // A request line of exactly N bytes is followed by CR: N + 1 pending bytes are still fine.
+      if (pending - this.lineStart > this.limits.maxRequestLineBytes + 1) throw uriTooLong()
+    }
+    if (pending > this.limits.maxHeaderBytes) throw headersTooLarge()
+  }
+}
+
+function uriTooLong(): ParseError {
+  return new ParseError('uri-too-long', 'request line too long', 414)
+}
+
+function headersTooLarge(): ParseError {
+  return new ParseError('headers-too-large', 'header section too large', 431)
+}
+
+/**
+ * RFC 9112 §3:  request-line = method SP request-target SP HTTP-version
+ * Exactly one SP between parts (no lenient whitespace: another smuggling lever).
+ */
+function validateRequestLine(bytes: Uint8Array, start: number, end: number): void {
+  let i = start
+  while (i < end && TCHAR[bytes[i]!] === 1) i++
+  if (i === end) throw new ParseError('invalid-request-line', 'request line has no target')
+  if (bytes[i] !== SP) {
+    if (bytes[i] === CR) throw new ParseError('bare-cr', 'CR not followed by LF')
+    throw new ParseError('invalid-method', 'invalid character in method')
+  }
+  if (i === start) throw new ParseError('invalid-request-line', 'empty method')
+  const targetStart = ++i
+  while (i < end && TARGET_CHAR[bytes[i]!] === 1) i++
+  if (i === targetStart || i === end || bytes[i] !== SP) {
+    if (i === targetStart || i === end) throw new ParseError('invalid-request-line', 'malformed request line')
+    if (bytes[i] === CR) throw new ParseError('bare-cr', 'CR not followed by LF')
+    throw new ParseError('invalid-target', 'invalid character in request-target')
+  }
+  validateTargetForm(bytes, start, targetStart - 1, targetStart, i)
+  const v = i + 1
+  if (bytes[v] === SP) throw new ParseError('invalid-request-line', 'extra whitespace in request line')
+  // HTTP-version = "HTTP/" DIGIT "." DIGIT
+  if (
+    end - v !== 8 ||
+    bytes[v] !== 0x48 || bytes[v + 1] !== 0x54 || bytes[v + 2] !== 0x54 || bytes[v + 3] !== 0x50 ||
+    bytes[v + 4] !== 0x2f || !isDigit(bytes[v + 5]!) || bytes[v + 6] !== 0x2e || !isDigit(bytes[v + 7]!)
+  ) {
+    for (let k = v; k < end; k++) if (bytes[k] === CR) throw new ParseError('bare-cr', 'CR not followed by LF')
+    throw new ParseError('invalid-version', 'malformed HTTP version')
+  }
+  if (bytes[v + 5] !== 0x31) {
+    throw new ParseError('unsupported-version', 'only HTTP/1.x is served', 505)
+  }
+}
+
+/**
+ * RFC 9112 §3.2: the four forms and the methods they belong to.
+ *   origin-form    = absolute-path [ "?" query ]      any method but CONNECT
+ *   absolute-form  = absolute-URI                     any method but CONNECT
+ *   authority-form = uri-host ":" port                CONNECT only (§3.2.3)
+ *   asterisk-form  = "*"                              OPTIONS only (§3.2.4)
+ */
+function validateTargetForm(bytes: Uint8Array, m: number, mEnd: number, t: number, tEnd: number): void {
+  const isConnect = mEnd - m === 7 && isAsciiAt(bytes, m, 'CONNECT')
+  const first = bytes[t]
+  if (isConnect) {
+    const colon = bytes.lastIndexOf(0x3a, tEnd - 1)
+    let ok = colon > t && colon < tEnd - 1
+    for (let k = t; ok && k < tEnd; k++) ok = k > colon ? isDigit(bytes[k]!) : HOST_CHAR[bytes[k]!] === 1
+    if (!ok) throw new ParseError('invalid-target', 'CONNECT needs an authority-form target (host:port)')
+    return
+  }
+  if (first === 0x2f) return
+  if (first === 0x2a) {
+    if (tEnd - t === 1 && mEnd - m === 7 && isAsciiAt(bytes, m, 'OPTIONS')) return
+    throw new ParseError('invalid-target', 'asterisk-form is only for OPTIONS')
+  }
+  // absolute-form: scheme ":" hier-part, scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )
+  let k = t
+  if (!((first! | 0x20) >= 0x61 && (first! | 0x20) <= 0x7a)) {
+    throw new ParseError('invalid-target', 'request-target is in no known form')
+  }
+  while (k < tEnd && SCHEME_CHAR[bytes[k]!] === 1) k++
+  if (k === tEnd || bytes[k] !== 0x3a || k + 1 === tEnd) {
+    throw new ParseError('invalid-target', 'request-target is in no known form')
+  }
+}
+
+function isAsciiAt(bytes: Uint8Array, at: number, text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (bytes[at + i] !== text.charCodeAt(i)) return false
+  return true
+}
+
+function isDigit(b: number): boolean {
+  return b >= 0x30 && b <= 0x39
+}
+
+/** Builds the head from bytes already validated line by line. */
+function buildHead(bytes: Uint8Array, base: number, requestLineEnd: number, headEnd: number): ParsedHead {
+  const text = latin1Decode(bytes, base, headEnd)
+  const firstSpace = bytes.indexOf(SP, base) - base
+  const secondSpace = requestLineEnd - base - 9
+  const minor = bytes[requestLineEnd - 1]!
+  const head: ParsedHead = {
+    method: text.slice(0, firstSpace),
+    target: text.slice(firstSpace + 1, secondSpace),
+    version: minor === 0x30 ? '1.0' : '1.1',
+    headers: [],
+    host: [],
+    contentLength: null,
+    transferEncoding: null,
+    connection: null,
+    expect: null,
+    hasUpgrade: false,
+  }
+  const headers = head.headers
+  let lineStart = requestLineEnd + 2
+  while (lineStart < headEnd) {
+    const lineEnd = bytes.indexOf(CR, lineStart)
+    const span = scanFieldLine(bytes, lineStart, lineEnd)
+    const nameLength = span.colon - lineStart
+    const name = text.slice(lineStart - base, span.colon - base)
+    const value = text.slice(span.valueStart - base, span.valueEnd - base)
+    headers.push(name, value)
+    noteFramingField(head, bytes, lineStart, nameLength, value)
+    lineStart = lineEnd + 2
+  }
+  return head
+}
+
+/** Collects the fields that framing.ts and headers.ts decide on; matched by length first. */
+function noteFramingField(head: ParsedHead, bytes: Uint8Array, at: number, length: number, value: string): void {
+  switch (length) {
+    case 4:
+      if (equalsLowerAscii(bytes, at, 'host')) head.host.push(value)
+      break
+    case 6:
+      if (equalsLowerAscii(bytes, at, 'expect')) (head.expect ??= []).push(value)
+      break
+    case 7:
+      if (equalsLowerAscii(bytes, at, 'upgrade')) head.hasUpgrade = true
+      break
+    case 10:
+      if (equalsLowerAscii(bytes, at, 'connection')) (head.connection ??= []).push(value)
+      break
+    case 14:
+      if (equalsLowerAscii(bytes, at, 'content-length')) (head.contentLength ??= []).push(value)
+      break
+    case 17:
+      if (equalsLowerAscii(bytes, at, 'transfer-encoding')) (head.transferEncoding ??= []).push(value)
+      break
+  }
+}
