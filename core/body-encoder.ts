@@ -52,7 +52,7 @@ export class BodyEncoder {
   }
 
   /** Ends the body; trailers are sent only with chunked framing and dropped otherwise. */
-  end(trailers?: HeaderList): Uint8Array {
+  end(trailers?: readonly string[]): Uint8Array {
     if (this.framing === 'length' && this.remaining > 0) {
       throw new LocalProtocolError('invalid-response', 'body shorter than its Content-Length', 500)
     }

@@ -195,12 +195,21 @@ export class Connection {
         }
       }
     } catch (error) {
-      if (error instanceof LocalProtocolError) this.state.error('server')
+      // A refused head or 1xx wrote nothing, so the caller may still send another
+      // response (a 500); a failure mid-body leaves a partial message on the wire.
+      if (error instanceof LocalProtocolError && (event.type === 'data' || event.type === 'end')) {
+        this.state.error('server')
+      }
       throw error
     }
   }
 
-  private sendInformational(status: number, headers: string[] | undefined): Uint8Array {
+  /** Ends the connection after the current exchange (graceful shutdown, timeouts). */
+  disableKeepAlive(): void {
+    this.state.disableKeepAlive()
+  }
+
+  private sendInformational(status: number, headers: readonly string[] | undefined): Uint8Array {
     // RFC 9110 §15.2: a server MUST NOT send a 1xx response to an HTTP/1.0 client.
     if (this.request?.version === '1.0') return EMPTY
     const bytes = serializeInformational(status, headers)
@@ -209,7 +218,7 @@ export class Connection {
     return bytes
   }
 
-  private sendHead(status: number, reason: string | undefined, headers: string[], length: number | undefined): Uint8Array {
+  private sendHead(status: number, reason: string | undefined, headers: readonly string[], length: number | undefined): Uint8Array {
     const request = this.request
     const state = this.state
     if (state.server === 'idle') {

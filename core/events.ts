@@ -63,7 +63,7 @@ export const PAUSED: unique symbol = Symbol('PAUSED')
 export interface InformationalEvent {
   type: 'informational'
   status: number
-  headers?: HeaderList
+  headers?: readonly string[]
 }
 
 /** The final response head. */
@@ -72,7 +72,7 @@ export interface ResponseHeadEvent {
   status: number
   /** Reason phrase; the standard one for `status` when omitted. */
   reason?: string
-  headers: HeaderList
+  headers: readonly string[]
   /**
    * Body length when the server knows it before sending (a string or bytes body). Ignored
    * when `headers` carries its own Content-Length. Unknown → chunked (1.1) or close-delimited (1.0).
@@ -89,7 +89,7 @@ export interface SendDataEvent {
 /** The response body is complete; trailers are sent only with chunked framing. */
 export interface SendEndEvent {
   type: 'end'
-  trailers?: HeaderList
+  trailers?: readonly string[]
 }
 
 /** What the server may pass to `Connection.send()`. */

@@ -48,7 +48,7 @@ export function statusLine(status: number, reason?: string): string {
 }
 
 /** Appends validated `name: value` lines; `skip` drops the fields the server owns. */
-function fieldLines(headers: HeaderList, skip?: (lowerName: string) => boolean): string {
+function fieldLines(headers: readonly string[], skip?: (lowerName: string) => boolean): string {
   let out = ''
   for (let i = 0; i < headers.length; i += 2) {
     const name = headers[i]!
@@ -62,7 +62,7 @@ function fieldLines(headers: HeaderList, skip?: (lowerName: string) => boolean):
 }
 
 /** A 1xx head (100 Continue, 103 Early Hints); never has a body. */
-export function serializeInformational(status: number, headers: HeaderList = []): Uint8Array {
+export function serializeInformational(status: number, headers: readonly string[] = []): Uint8Array {
   if (status < 100 || status > 199 || status === 101) throw invalid(`${status} is not an informational status`)
   return latin1Encode(statusLine(status) + fieldLines(headers) + '\r\n')
 }
@@ -71,7 +71,7 @@ export function serializeInformational(status: number, headers: HeaderList = [])
 export function serializeResponseHead(
   status: number,
   reason: string | undefined,
-  headers: HeaderList,
+  headers: readonly string[],
   knownLength: number | undefined,
   context: ResponseContext,
 ): SerializedHead {
@@ -144,6 +144,6 @@ export function serializeResponseHead(
 }
 
 /** Trailer section lines for a chunked body (RFC 9112 §7.1.2). */
-export function serializeTrailers(trailers: HeaderList): string {
+export function serializeTrailers(trailers: readonly string[]): string {
   return fieldLines(trailers)
 }

@@ -1,0 +1,152 @@
+/**
+ * The gateway, Portico's WSGI: turns a parsed request into a real WHATWG `Request` and a
+ * returned `Response` into response events. No I/O here: the body comes from a pull
+ * callback and goes out through a write callback, both supplied by serve-connection.ts.
+ * @module
+ */
+import { utf8Encode } from './ascii.ts'
+import type { RequestEvent } from './events.ts'
+import { getHeader } from './headers.ts'
+import type { App, FetchHandler, ServeInfo } from './options.ts'
+
+/** Normalizes an app (function or `{ fetch }`) to a function, keeping `this` for objects. */
+export function toHandler(app: App): FetchHandler {
+  if (typeof app === 'function') return app
+  if (app !== null && typeof app === 'object' && typeof app.fetch === 'function') return app.fetch.bind(app)
+  throw new TypeError('the app must be a function or an object with a fetch method')
+}
+
+/**
+ * The request URL (Fetch needs an absolute one): scheme from the listener, authority from
+ * the absolute-form target (RFC 9112 §3.2.2: it overrides Host) or from Host, else from
+ * the local address (HTTP/1.0 without Host). Returns null if no valid URL results.
+ */
+export function requestUrl(event: RequestEvent, scheme: string, fallbackAuthority: string): string | null {
+  const target = event.target
+  if (target.charCodeAt(0) === 0x2f) {
+    const host = getHeader(event.headers, 'host') || fallbackAuthority
+    return `${scheme}://${host}${target}`
+  }
+  if (target === '*') {
+    const host = getHeader(event.headers, 'host') || fallbackAuthority
+    return `${scheme}://${host}/*`
+  }
+  // absolute-form (authority-form is CONNECT's, which Fetch cannot represent).
+  return URL.canParse(target) ? target : null
+}
+
+/** Builds a `Headers` from a flat header list. */
+export function toHeaders(list: readonly string[]): Headers {
+  const headers = new Headers()
+  for (let i = 0; i < list.length; i += 2) headers.append(list[i]!, list[i + 1]!)
+  return headers
+}
+
+/** Flattens response headers; `Set-Cookie` values stay separate (Fetch's iteration does that). */
+export function fromHeaders(headers: Headers): string[] {
+  const out: string[] = []
+  for (const [name, value] of headers) out.push(name, value)
+  return out
+}
+
+/** Source of request body bytes for the body stream; `null` = body complete. */
+export type BodyPull = () => Promise<Uint8Array | null>
+
+/**
+ * A request body stream that pulls from the connection only when the app reads: while the
+ * app does not read, nothing is read from the socket (backpressure to the client).
+ */
+export function bodyStream(pull: BodyPull, cancel: (reason: unknown) => void): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        const chunk = await pull()
+        if (chunk === null) controller.close()
+        else controller.enqueue(chunk)
+      },
+      cancel,
+    },
+    { highWaterMark: 0 },
+  )
+}
+
+/** Builds the `Request` the app receives. Throws TypeError for what Fetch cannot represent (CONNECT, TRACE). */
+export function createRequest(
+  event: RequestEvent,
+  url: string,
+  body: ReadableStream<Uint8Array> | null,
+  signal: AbortSignal,
+): Request {
+  const init: RequestInit & { duplex?: 'half' } = {
+    method: event.method,
+    headers: toHeaders(event.headers),
+    signal,
+  }
+  if (body !== null) {
+    init.body = body
+    init.duplex = 'half'
+  }
+  return new Request(url, init)
+}
+
+/** Microtask turns to wait for a body's second read; a body already complete finishes within a few. */
+const SETTLE_TURNS = 8
+
+/**
+ * Reads a response body's first chunk and checks whether the body ends right after it, so
+ * that string, bytes and Blob bodies get a Content-Length and go out in one write. Streams
+ * that are still producing are not delayed: the second read is only awaited for a few
+ * microtask turns, then left pending for the streaming path.
+ */
+export async function probeBody(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<BodyProbe> {
+  const first = await reader.read()
+  if (first.done) return { first: null, complete: true, second: null }
+  const firstBytes = toBytes(first.value)
+  let settled: ReadableStreamReadResult<Uint8Array> | null = null
+  const second = reader.read().then((result) => (settled = result))
+  for (let i = 0; i < SETTLE_TURNS && settled === null; i++) await null
+  const done = settled as ReadableStreamReadResult<Uint8Array> | null
+  if (done !== null && done.done) return { first: firstBytes, complete: true, second: null }
+  return { first: firstBytes, complete: false, second }
+}
+
+/** What `probeBody` learned. */
+export interface BodyProbe {
+  /** The first chunk, or null for an empty body. */
+  first: Uint8Array | null
+  /** The body has no more chunks. */
+  complete: boolean
+  /** The pending second read when not complete. */
+  second: Promise<ReadableStreamReadResult<Uint8Array>> | null
+}
+
+/** Body chunks must be bytes; a string chunk is UTF-8 encoded as a courtesy. */
+export function toBytes(value: unknown): Uint8Array {
+  if (value instanceof Uint8Array) return value
+  if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength)
+  if (value instanceof ArrayBuffer) return new Uint8Array(value)
+  if (typeof value === 'string') return utf8Encode(value)
+  throw new TypeError('response body chunks must be Uint8Array')
+}
+
+/** Plain-text response for server-generated errors. */
+export function plainResponse(status: number, text: string): Response {
+  return new Response(text, { status, headers: { 'content-type': 'text/plain; charset=utf-8' } })
+}
+
+/** The `info` argument: the same object for every request on a connection. */
+export function serveInfo(
+  remoteAddress: string | undefined,
+  remotePort: number | undefined,
+  localAddress: string | undefined,
+  localPort: number | undefined,
+  unix: boolean,
+): ServeInfo {
+  return {
+    remoteAddress,
+    remotePort,
+    localAddress,
+    localPort,
+    remoteAddr: { hostname: remoteAddress, port: remotePort, transport: unix ? 'unix' : 'tcp' },
+  }
+}

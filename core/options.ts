@@ -1,0 +1,102 @@
+/**
+ * The options and the server object shared by every driver. Names follow Deno.serve and
+ * Bun.serve where they overlap (port, hostname, signal, onListen, onError, tls, reusePort).
+ * @module
+ */
+import type { Limits } from './limits.ts'
+
+/** Connection details passed to the handler as its second argument. */
+export interface ServeInfo {
+  remoteAddress: string | undefined
+  remotePort: number | undefined
+  localAddress: string | undefined
+  localPort: number | undefined
+  /** Deno.serve's shape: `info.remoteAddr.hostname`. */
+  remoteAddr: { hostname: string | undefined; port: number | undefined; transport: 'tcp' | 'unix' }
+}
+
+/** A WHATWG fetch handler. */
+export type FetchHandler = (request: Request, info: ServeInfo) => Response | Promise<Response>
+
+/** A handler function or an object with a `fetch` method (Hono, Elysia, itty-router, h3). */
+export type App = FetchHandler | { fetch: FetchHandler }
+
+/** One line of the access log, handed to `accessLog` after each response. */
+export interface AccessLogEntry {
+  /** Time the request head was parsed, ms since the epoch. */
+  time: number
+  remoteAddress: string | undefined
+  method: string
+  target: string
+  version: '1.0' | '1.1'
+  status: number
+  /** Body bytes written (after framing removed). */
+  bytes: number
+  durationMs: number
+  referer: string | undefined
+  userAgent: string | undefined
+}
+
+/** TLS certificate and key, PEM text. */
+export interface TlsOptions {
+  cert: string
+  key: string
+}
+
+/** Options for `serve()`. */
+export interface ServeOptions {
+  /** TCP port; 0 picks a free one. Default 8000. */
+  port?: number
+  /** Address to bind. Default `0.0.0.0`. */
+  hostname?: string
+  /** Listen on this unix socket path instead of TCP. */
+  unix?: string
+  /** Serve HTTPS with this certificate and key. */
+  tls?: TlsOptions
+  /** Let several processes bind the same port (Linux SO_REUSEPORT), where the runtime can. */
+  reusePort?: boolean
+  /** Aborting it closes the server gracefully. */
+  signal?: AbortSignal
+  /** Called once listening; default prints `Listening on <url>`. */
+  onListen?: (address: ServerAddress) => void
+  /** Turns a handler error into a response; default: a bare 500. */
+  onError?: (error: unknown, request: Request) => Response | Promise<Response>
+  /** Error log; default is the runtime's console.error. */
+  log?: (message: string, error?: unknown) => void
+  /** Called after each response, for an access log. */
+  accessLog?: (entry: AccessLogEntry) => void
+  /** Size limits of the HTTP engine. */
+  limits?: Partial<Limits>
+  /** A request head must arrive within this many ms of its first byte or the connection start. Default 60 000 (node:http). */
+  headersTimeout?: number
+  /** A request (head and body) must arrive within this many ms. Default 300 000 (node:http). */
+  requestTimeout?: number
+  /** Idle keep-alive connections close after this many ms. Default 5 000 (node:http). */
+  keepAliveTimeout?: number
+  /** `close()` force-closes connections still busy after this many ms. Default 10 000. */
+  gracefulTimeout?: number
+  /** Request body bytes discarded after an early response before closing instead. Default 64 KiB. */
+  maxDrainBytes?: number
+}
+
+/** Where the server listens. */
+export type ServerAddress =
+  | { transport: 'tcp'; hostname: string; port: number; url: string }
+  | { transport: 'unix'; path: string; url: string }
+
+/** A running server. */
+export interface Server {
+  /** Where it listens. Throws before the server listens; see `ready()`. */
+  readonly address: ServerAddress
+  /** `http(s)://host:port/`, or `http+unix://…` for a unix socket. */
+  readonly url: string
+  /** Resolves once the server has closed and every connection has ended. */
+  readonly finished: Promise<void>
+  /** Resolves once the server listens (`address` and `url` are set); rejects if it cannot. */
+  ready(): Promise<Server>
+  /**
+   * Stops accepting, lets in-flight requests finish, closes idle keep-alive connections, and
+   * force-closes what is left after `gracefulTimeout` ms. Resolves like `finished`.
+   */
+  close(options?: { force?: boolean }): Promise<void>
+}

@@ -1,0 +1,428 @@
+/**
+ * One connection's loop: read → Connection → gateway → app → gateway → write, until the
+ * connection ends. The only async protocol code in core; it reaches I/O only through the
+ * `Transport` and time only through the server's clock.
+ *
+ * Invariants:
+ * - At most one `transport.read()` is in flight (`pendingRead`).
+ * - While the app runs and the request body is complete, one read is kept pending: its EOF
+ *   or error means the client left, and `request.signal` aborts (Go's background read).
+ * - A protocol error from the client becomes its status response, then the connection
+ *   closes; an app error becomes a 500; a body that fails mid-way aborts the connection,
+ *   so the client sees a truncated response, never a complete-looking one.
+ * @module
+ */
+import { concatBytes } from './ascii.ts'
+import { Connection } from './connection.ts'
+import { ERROR_STATUS_TEXT, RemoteProtocolError } from './errors.ts'
+import { NEED_DATA, PAUSED, type RequestEvent } from './events.ts'
+import {
+  bodyStream,
+  createRequest,
+  fromHeaders,
+  plainResponse,
+  probeBody,
+  requestUrl,
+  serveInfo,
+  toBytes,
+} from './gateway.ts'
+import { getHeader } from './headers.ts'
+import type { FetchHandler, ServeInfo, ServeOptions } from './options.ts'
+import { STATUS_TEXT } from './status.ts'
+import type { Runtime, Transport } from './transport.ts'
+
+/** Options with every default filled in, shared by all connections of a server. */
+export interface ConnectionSettings {
+  handler: FetchHandler
+  options: ServeOptions
+  runtime: Runtime
+  scheme: 'http' | 'https'
+  unix: boolean
+  headersTimeout: number
+  requestTimeout: number
+  keepAliveTimeout: number
+  maxDrainBytes: number
+  log: (message: string, error?: unknown) => void
+}
+
+/** Thrown inside the loop to unwind once the connection has been closed from outside. */
+const CLOSED = Symbol('closed')
+const EMPTY = new Uint8Array(0)
+const encoder = new TextEncoder()
+
+type DeadlineKind = 'none' | 'idle' | 'headers' | 'body'
+
+/** A connection being served. */
+export class ServedConnection {
+  /** Resolves when the connection has ended. */
+  readonly done: Promise<void>
+  /** Deadline in ms (server clock) for the current wait, 0 for none. */
+  deadline = 0
+  private deadlineKind: DeadlineKind = 'none'
+  private readonly conn: Connection
+  private readonly settings: ConnectionSettings
+  private readonly transport: Transport
+  private readonly info: ServeInfo
+  private pendingRead: Promise<Uint8Array | null> | null = null
+  private headStart: number
+  private requestStart = 0
+  private served = 0
+  private busy = false
+  private closed = false
+  private abort: AbortController | null = null
+  private clientError: RemoteProtocolError | null = null
+
+  constructor(settings: ConnectionSettings, transport: Transport) {
+    this.settings = settings
+    this.transport = transport
+    this.conn = new Connection({ limits: settings.options.limits, clock: settings.runtime.now })
+    this.info = serveInfo(
+      transport.remoteAddress,
+      transport.remotePort,
+      transport.localAddress,
+      transport.localPort,
+      settings.unix,
+    )
+    this.headStart = settings.runtime.now()
+    this.done = this.run()
+  }
+
+  /** Graceful shutdown: close now if idle, else after the current response. */
+  shutdown(): void {
+    if (!this.busy && this.conn.clientState === 'idle' && this.conn.bufferedBytes === 0) this.close()
+    else this.conn.disableKeepAlive()
+  }
+
+  /** Forced shutdown. */
+  destroy(): void {
+    this.close(true)
+  }
+
+  /** Called by the server's sweep timer. */
+  checkDeadline(now: number): void {
+    if (this.deadline === 0 || now < this.deadline || this.closed) return
+    const kind = this.deadlineKind
+    if (kind === 'idle' || this.busy) return this.close(kind !== 'idle')
+    // RFC 9110 §15.5.9: 408 for a request that did not arrive in time.
+    const state = this.conn.serverState
+    if ((state === 'idle' || state === 'send-response') && (kind === 'body' || this.conn.bufferedBytes > 0 || this.served === 0)) {
+      try {
+        this.transport.write(this.errorBytes(408, 'Request Timeout'))
+      } catch {
+        // The peer is gone; closing is all that is left.
+      }
+    }
+    this.close()
+  }
+
+  private async run(): Promise<void> {
+    try {
+      for (;;) {
+        const event = this.conn.next()
+        if (event === NEED_DATA) {
+          await this.fill()
+        } else if (event === PAUSED || event.type === 'closed') {
+          return
+        } else if (event.type === 'request') {
+          await this.exchange(event)
+          if (this.closed || !this.conn.keepAlive) return
+        }
+      }
+    } catch (error) {
+      if (error instanceof RemoteProtocolError) await this.sendError(error)
+      else if (error !== CLOSED) this.settings.log('connection failed', error)
+    } finally {
+      this.close()
+    }
+  }
+
+  /** Reads once into the engine; sets the deadline that applies to this wait. */
+  private async fill(): Promise<void> {
+    const now = this.settings.runtime.now()
+    if (this.conn.clientState === 'send-body') {
+      this.setDeadline('body', this.requestStart + this.settings.requestTimeout)
+    } else if (this.served > 0 && this.conn.bufferedBytes === 0) {
+      this.setDeadline('idle', now + this.settings.keepAliveTimeout)
+      this.headStart = 0
+    } else {
+      if (this.headStart === 0) this.headStart = now
+      this.setDeadline('headers', this.headStart + this.settings.headersTimeout)
+    }
+    const read = this.pendingRead ?? this.transport.read()
+    this.pendingRead = null
+    let chunk: Uint8Array | null
+    try {
+      chunk = await read
+    } catch {
+      chunk = null
+    }
+    this.setDeadline('none', 0)
+    if (this.closed) throw CLOSED
+    this.conn.receive(chunk ?? EMPTY)
+  }
+
+  private setDeadline(kind: DeadlineKind, at: number): void {
+    this.deadlineKind = kind
+    this.deadline = at
+  }
+
+  /** One request/response exchange. */
+  private async exchange(event: RequestEvent): Promise<void> {
+    const now = this.settings.runtime.now()
+    this.busy = true
+    this.requestStart = this.headStart === 0 ? now : this.headStart
+    this.headStart = 0
+    this.clientError = null
+    const abort = new AbortController()
+    this.abort = abort
+    let bodyDone = event.contentLength === 0
+    let response: Response
+    let request: Request | null = null
+    const url = requestUrl(event, this.settings.scheme, this.fallbackAuthority())
+    if (url === null) {
+      response = plainResponse(400, 'Bad Request: invalid request-target\n')
+    } else {
+      // Fetch forbids a body on GET/HEAD; one sent anyway is drained after the response.
+      const withBody = !bodyDone && event.method !== 'GET' && event.method !== 'HEAD'
+      const pull = async (): Promise<Uint8Array | null> => {
+        const chunk = await this.readBody(abort)
+        if (chunk === null) {
+          bodyDone = true
+          this.watchForDisconnect(abort)
+        }
+        return chunk
+      }
+      try {
+        request = createRequest(event, url, withBody ? bodyStream(pull, () => {}) : null, abort.signal)
+      } catch {
+        // Fetch cannot represent CONNECT, TRACE or TRACK, so no app can answer them.
+        response = plainResponse(501, 'Not Implemented\n')
+      }
+      if (request !== null) {
+        if (bodyDone || !withBody) this.watchForDisconnect(abort)
+        response = await this.callApp(request)
+      }
+    }
+    if (this.clientError !== null) response = this.errorResponse(this.clientError)
+    if (this.closed) return
+    const bytes = await this.writeResponse(response!, event)
+    this.abort = null
+    this.busy = false
+    this.served++
+    if (this.settings.options.accessLog !== undefined) this.logAccess(event, response!.status, bytes, now)
+    if (!this.closed && this.conn.clientState === 'send-body') await this.drainBody()
+  }
+
+  private async callApp(request: Request): Promise<Response> {
+    try {
+      const response = await this.settings.handler(request, this.info)
+      if (response instanceof Response) return response
+      throw new TypeError(`the handler returned ${Object.prototype.toString.call(response)}, not a Response`)
+    } catch (error) {
+      if (this.clientError !== null) return this.errorResponse(this.clientError)
+      this.settings.log(`handler failed for ${request.method} ${request.url}`, error)
+      const onError = this.settings.options.onError
+      if (onError !== undefined) {
+        try {
+          const fallback = await onError(error, request)
+          if (fallback instanceof Response) return fallback
+        } catch (secondary) {
+          this.settings.log('onError failed', secondary)
+        }
+      }
+      return plainResponse(500, 'Internal Server Error\n')
+    }
+  }
+
+  /** The next request body chunk for the app, or null at its end. */
+  private async readBody(abort: AbortController): Promise<Uint8Array | null> {
+    if (this.conn.waitingForContinue) await this.write(this.conn.send({ type: 'informational', status: 100 }))
+    for (;;) {
+      let event
+      try {
+        event = this.conn.next()
+      } catch (error) {
+        if (error instanceof RemoteProtocolError) {
+          this.clientError = error
+          if (error.code === 'unexpected-eof') abort.abort()
+        }
+        throw error
+      }
+      if (event === NEED_DATA) await this.fill()
+      else if (event === PAUSED || event.type === 'closed' || event.type === 'request') return null
+      else if (event.type === 'data') return event.bytes
+      else return null
+    }
+  }
+
+  /** Keeps one read pending while the app runs: EOF or a reset means the client left. */
+  private watchForDisconnect(abort: AbortController): void {
+    if (this.pendingRead !== null || this.closed) return
+    const read = this.transport.read()
+    this.pendingRead = read
+    read.then(
+      (chunk) => {
+        if (chunk === null && this.abort === abort) abort.abort()
+      },
+      () => {
+        if (this.abort === abort) abort.abort()
+      },
+    )
+  }
+
+  /** Writes the response; returns the body bytes sent (for the access log). */
+  private async writeResponse(response: Response, event: RequestEvent): Promise<number> {
+    const status = response.status
+    const headers = fromHeaders(response.headers)
+    const body = response.body
+    const conn = this.conn
+    if (body === null) {
+      await this.write(concatBytes([
+        conn.send({ type: 'response', status, headers, contentLength: 0 }),
+        conn.send({ type: 'end' }),
+      ]))
+      return 0
+    }
+    const reader = body.getReader()
+    let probe
+    try {
+      probe = await probeBody(reader)
+    } catch (error) {
+      this.settings.log('response body failed before its first byte', error)
+      return this.writeResponse(plainResponse(500, 'Internal Server Error\n'), event)
+    }
+    let head: Uint8Array
+    try {
+      head = conn.send({
+        type: 'response',
+        status,
+        headers,
+        contentLength: probe.complete ? (probe.first?.length ?? 0) : undefined,
+      })
+    } catch (error) {
+      this.settings.log('invalid response from the handler', error)
+      void reader.cancel(error).catch(() => {})
+      return this.writeResponse(plainResponse(500, 'Internal Server Error\n'), event)
+    }
+    if (probe.complete) {
+      const first = probe.first === null ? EMPTY : conn.send({ type: 'data', bytes: probe.first })
+      await this.write(concatBytes([head, first, conn.send({ type: 'end' })]))
+      return probe.first?.length ?? 0
+    }
+    let sent = probe.first!.length
+    try {
+      await this.write(concatBytes([head, conn.send({ type: 'data', bytes: probe.first! })]))
+      if (event.method === 'HEAD') {
+        void reader.cancel().catch(() => {})
+      } else {
+        for (let next = probe.second!; ; next = reader.read()) {
+          const result = await next
+          if (result.done) break
+          const bytes = toBytes(result.value)
+          sent += bytes.length
+          await this.write(conn.send({ type: 'data', bytes }))
+        }
+      }
+      await this.write(conn.send({ type: 'end' }))
+    } catch (error) {
+      // Mid-body failure: the client must see a truncated response, so abort the connection.
+      if (error !== CLOSED) this.settings.log('response body failed mid-way; connection aborted', error)
+      void reader.cancel(error).catch(() => {})
+      conn.sendFailed()
+      this.close(true)
+    }
+    return sent
+  }
+
+  /** Discards a body the app did not read, up to `maxDrainBytes`; beyond that, closes. */
+  private async drainBody(): Promise<void> {
+    let budget = this.settings.maxDrainBytes
+    if (!this.conn.keepAlive) return
+    try {
+      for (;;) {
+        const event = this.conn.next()
+        if (event === NEED_DATA) await this.fill()
+        else if (event === PAUSED || event.type !== 'data') return
+        else if ((budget -= event.bytes.length) < 0) return this.conn.disableKeepAlive()
+      }
+    } catch (error) {
+      if (error === CLOSED) return
+      this.conn.disableKeepAlive()
+    }
+  }
+
+  private write(bytes: Uint8Array): Promise<void> | void {
+    if (this.closed) throw CLOSED
+    if (bytes.length === 0) return
+    const pending = this.transport.write(bytes)
+    if (pending !== undefined) {
+      return pending.catch((error: unknown) => {
+        this.close(true)
+        throw error
+      })
+    }
+  }
+
+  private errorResponse(error: RemoteProtocolError): Response {
+    const reason = ERROR_STATUS_TEXT[error.statusHint] ?? STATUS_TEXT[error.statusHint] ?? 'Error'
+    return plainResponse(error.statusHint, `${reason}: ${error.message}\n`)
+  }
+
+  private errorBytes(status: number, text: string): Uint8Array {
+    const body = encoder.encode(`${text}\n`)
+    const conn = this.conn
+    return concatBytes([
+      conn.send({
+        type: 'response',
+        status,
+        headers: ['content-type', 'text/plain; charset=utf-8', 'connection', 'close'],
+        contentLength: body.length,
+      }),
+      conn.send({ type: 'data', bytes: body }),
+      conn.send({ type: 'end' }),
+    ])
+  }
+
+  /** The error response for a request that broke HTTP/1.1; then the connection closes. */
+  private async sendError(error: RemoteProtocolError): Promise<void> {
+    const state = this.conn.serverState
+    if (this.closed || (state !== 'idle' && state !== 'send-response')) return
+    const reason = ERROR_STATUS_TEXT[error.statusHint] ?? STATUS_TEXT[error.statusHint] ?? 'Error'
+    try {
+      await this.write(this.errorBytes(error.statusHint, `${reason}: ${error.message}`))
+    } catch {
+      // The client is gone; nothing to tell it.
+    }
+  }
+
+  private fallbackAuthority(): string {
+    const { localAddress, localPort } = this.transport
+    if (localAddress === undefined) return 'localhost'
+    const host = localAddress.includes(':') ? `[${localAddress}]` : localAddress
+    return localPort === undefined ? host : `${host}:${localPort}`
+  }
+
+  private logAccess(event: RequestEvent, status: number, bytes: number, start: number): void {
+    this.settings.options.accessLog!({
+      time: start,
+      remoteAddress: this.transport.remoteAddress,
+      method: event.method,
+      target: event.target,
+      version: event.version,
+      status,
+      bytes,
+      durationMs: this.settings.runtime.now() - start,
+      referer: getHeader(event.headers, 'referer'),
+      userAgent: getHeader(event.headers, 'user-agent'),
+    })
+  }
+
+  private close(force = false): void {
+    if (this.closed) return
+    this.closed = true
+    this.deadline = 0
+    this.abort?.abort()
+    if (force) this.transport.abort()
+    else this.transport.close()
+  }
+}

@@ -1,0 +1,127 @@
+/**
+ * The server around the connections: it tracks them, runs one sweep timer for every
+ * deadline (a number per connection instead of a timer per request), and shuts down
+ * gracefully. Drivers call `startServer()` with a `listen` function that accepts sockets
+ * and hands each one over as a `Transport`; everything else is here, written once.
+ * @module
+ */
+import { toHandler } from './gateway.ts'
+import type { App, Server, ServerAddress, ServeOptions } from './options.ts'
+import { ServedConnection, type ConnectionSettings } from './serve-connection.ts'
+import type { Runtime, Transport } from './transport.ts'
+
+/** What a driver's listener offers back to the core. */
+export interface Listener {
+  readonly address: ServerAddress
+  /** Stops accepting new connections. */
+  close(): void
+}
+
+/**
+ * A driver's listen function: start accepting, call `onConnection` for each socket. It may
+ * resolve later (Node binds asynchronously) and rejects if it cannot listen.
+ */
+export type Listen = (onConnection: (transport: Transport) => void) => Listener | Promise<Listener>
+
+/** Defaults, as node:http has them where it has them. */
+export const DEFAULT_TIMEOUTS: Readonly<{
+  headersTimeout: number
+  requestTimeout: number
+  keepAliveTimeout: number
+  gracefulTimeout: number
+}> = Object.freeze({
+  headersTimeout: 60_000,
+  requestTimeout: 300_000,
+  keepAliveTimeout: 5_000,
+  gracefulTimeout: 10_000,
+})
+
+/** Starts serving `app` on the listener that `listen` creates. */
+export function startServer(app: App, options: ServeOptions, runtime: Runtime, listen: Listen): Server {
+  const settings: ConnectionSettings = {
+    handler: toHandler(app),
+    options,
+    runtime,
+    scheme: options.tls !== undefined ? 'https' : 'http',
+    unix: options.unix !== undefined,
+    headersTimeout: options.headersTimeout ?? DEFAULT_TIMEOUTS.headersTimeout,
+    requestTimeout: options.requestTimeout ?? DEFAULT_TIMEOUTS.requestTimeout,
+    keepAliveTimeout: options.keepAliveTimeout ?? DEFAULT_TIMEOUTS.keepAliveTimeout,
+    maxDrainBytes: options.maxDrainBytes ?? 64 * 1024,
+    log: options.log ?? runtime.log,
+  }
+  const connections = new Set<ServedConnection>()
+  let closing: Promise<void> | null = null
+  let resolveFinished!: () => void
+  const finished = new Promise<void>((resolve) => (resolveFinished = resolve))
+
+  const shortest = Math.min(settings.headersTimeout, settings.requestTimeout, settings.keepAliveTimeout)
+  const sweep = runtime.timers.setInterval(() => {
+    const now = runtime.now()
+    for (const connection of connections) connection.checkDeadline(now)
+  }, Math.min(1000, Math.max(10, Math.floor(shortest / 4))))
+
+  let listener: Listener | null = null
+  const listening = Promise.resolve()
+    .then(() =>
+      listen((transport) => {
+        if (closing !== null) return transport.abort()
+        const connection = new ServedConnection(settings, transport)
+        connections.add(connection)
+        void connection.done.then(() => connections.delete(connection))
+      }),
+    )
+    .then((l) => {
+      listener = l
+      ;(options.onListen ?? ((a: ServerAddress) => runtime.print(`Listening on ${a.url}`)))(l.address)
+    })
+  listening.catch((error: unknown) => {
+    runtime.timers.clearInterval(sweep)
+    settings.log('could not listen', error)
+    resolveFinished()
+  })
+
+  const close = (force = false): Promise<void> => {
+    if (closing !== null) {
+      if (force) for (const c of connections) c.destroy()
+      return closing
+    }
+    let forceTimer: unknown = null
+    closing = (async () => {
+      await listening.catch(() => {})
+      listener?.close()
+      for (const c of connections) (force ? c.destroy() : c.shutdown())
+      if (!force) {
+        forceTimer = runtime.timers.setInterval(() => {
+          for (const c of connections) c.destroy()
+        }, options.gracefulTimeout ?? DEFAULT_TIMEOUTS.gracefulTimeout)
+      }
+      while (connections.size > 0) await Promise.all([...connections].map((c) => c.done))
+      runtime.timers.clearInterval(sweep)
+      if (forceTimer !== null) runtime.timers.clearInterval(forceTimer)
+      resolveFinished()
+    })()
+    return closing
+  }
+
+  options.signal?.addEventListener('abort', () => void close(), { once: true })
+  const server: Server = {
+    get address(): ServerAddress {
+      if (listener === null) throw new Error('the server is not listening yet: await server.ready()')
+      return listener.address
+    },
+    get url(): string {
+      return server.address.url
+    },
+    finished,
+    ready: () => listening.then(() => server),
+    close: (closeOptions) => close(closeOptions?.force === true),
+  }
+  return server
+}
+
+/** `http://host:port/` for an address, with IPv6 hosts in brackets. */
+export function formatUrl(scheme: 'http' | 'https', hostname: string, port: number): string {
+  const host = hostname.includes(':') ? `[${hostname}]` : hostname
+  return `${scheme}://${host}:${port}/`
+}
