@@ -33,7 +33,10 @@ export function scanFieldLine(bytes: Uint8Array, start: number, end: number): Fi
   const stop = bytes[i]!
   if (stop !== COLON) {
     if (stop === SP || stop === HTAB) {
-      throw new ParseError('whitespace-before-colon', 'whitespace between field name and colon')
+      let k = i
+      while (k < end && (bytes[k] === SP || bytes[k] === HTAB)) k++
+      if (bytes[k] === COLON) throw new ParseError('whitespace-before-colon', 'whitespace between field name and colon')
+      throw new ParseError('invalid-header-name', 'whitespace in field name')
     }
     if (stop === CR) throw new ParseError('bare-cr', 'CR not followed by LF')
     throw new ParseError('invalid-header-name', 'invalid character in field name')

@@ -131,6 +131,13 @@ function headersTooLarge(): ParseError {
  * Exactly one SP between parts (no lenient whitespace: another smuggling lever).
  */
 function validateRequestLine(bytes: Uint8Array, start: number, end: number): void {
+  let spaces = 0
+  for (let k = start; k < end; k++) {
+    const b = bytes[k]
+    if (b === SP) spaces++
+    else if (b === CR) throw new ParseError('bare-cr', 'CR not followed by LF')
+  }
+  if (spaces !== 2) throw new ParseError('invalid-request-line', 'request line needs exactly two single spaces')
   let i = start
   while (i < end && TCHAR[bytes[i]!] === 1) i++
   if (i === end) throw new ParseError('invalid-request-line', 'request line has no target')
@@ -191,7 +198,8 @@ function validateTargetForm(bytes: Uint8Array, m: number, mEnd: number, t: numbe
     throw new ParseError('invalid-target', 'request-target is in no known form')
   }
   while (k < tEnd && SCHEME_CHAR[bytes[k]!] === 1) k++
-  if (k === tEnd || bytes[k] !== 0x3a || k + 1 === tEnd) {
+  // An origin server only makes sense of hierarchical URIs: scheme "://" authority …
+  if (k + 3 >= tEnd || bytes[k] !== 0x3a || bytes[k + 1] !== 0x2f || bytes[k + 2] !== 0x2f) {
     throw new ParseError('invalid-target', 'request-target is in no known form')
   }
 }
@@ -226,7 +234,9 @@ function buildHead(bytes: Uint8Array, base: number, requestLineEnd: number, head
   const headers = head.headers
   let lineStart = requestLineEnd + 2
   while (lineStart < headEnd) {
-    const lineEnd = bytes.indexOf(CR, lineStart)
+    // Lines end at LF (the scan checked each LF follows a CR); a CR anywhere else is
+    // then caught by scanFieldLine as a bare CR, never taken as a line break.
+    const lineEnd = bytes.indexOf(LF, lineStart) - 1
     const span = scanFieldLine(bytes, lineStart, lineEnd)
     const nameLength = span.colon - lineStart
     const name = text.slice(lineStart - base, span.colon - base)

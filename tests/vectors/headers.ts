@@ -65,6 +65,10 @@ export const headers: Vector[] = [
     input: withHost('X-Foo bar\r\n'), error: 'invalid-header-name',
   },
   {
+    name: 'name only', why: 'RFC 9112 §5: field-line needs ":"',
+    input: withHost('X-Foo\r\n'), error: 'invalid-header-name',
+  },
+  {
     name: 'empty name', why: 'RFC 9110 §5.1: token is 1*tchar',
     input: withHost(': v\r\n'), error: 'invalid-header-name',
   },
@@ -129,6 +133,14 @@ export const headers: Vector[] = [
   {
     name: 'bare CR as blank line', why: 'RFC 9112 §2.2: CR not followed by LF',
     input: 'GET / HTTP/1.1\r\nHost: a\r\n\rX: v\r\n\r\n', error: 'bare-cr',
+  },
+  {
+    name: 'CR CR hides Transfer-Encoding', why: 'bare CR as line break: a peer that keeps CR in the value sees no TE (smuggling)',
+    input: 'POST / HTTP/1.1\r\nHost: a\r\nX: \r\rTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n', error: 'bare-cr',
+  },
+  {
+    name: 'CR CR hides Content-Length', why: 'bare CR as line break (smuggling)',
+    input: 'POST / HTTP/1.1\r\nHost: a\r\nX: y\r\rContent-Length: 5\r\n\r\nhello', error: 'bare-cr',
   },
   {
     name: 'bare LF after field', why: 'RFC 9112 §2.2: bare LF; a CRLF-only peer sees one line, we would see two',
