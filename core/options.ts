@@ -67,11 +67,11 @@ export interface ServeOptions {
   accessLog?: (entry: AccessLogEntry) => void
   /** Size limits of the HTTP engine. */
   limits?: Partial<Limits>
-  /** A request head must arrive within this many ms of its first byte or the connection start. Default 60 000 (node:http). */
+  /** A request head must arrive within this many ms of its first byte or the connection start. Default 60 000 (node:http); 0 disables. */
   headersTimeout?: number
-  /** A request (head and body) must arrive within this many ms. Default 300 000 (node:http). */
+  /** A request (head and body) must arrive within this many ms. Default 300 000 (node:http); 0 disables. */
   requestTimeout?: number
-  /** Idle keep-alive connections close after this many ms. Default 5 000 (node:http). */
+  /** Idle keep-alive connections close after this many ms. Default 5 000 (node:http); 0 disables. */
   keepAliveTimeout?: number
   /** `close()` force-closes connections still busy after this many ms. Default 10 000. */
   gracefulTimeout?: number

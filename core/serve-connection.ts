@@ -71,6 +71,7 @@ export class ServedConnection {
   private closed = false
   private abort: AbortController | null = null
   private clientError: RemoteProtocolError | null = null
+  private markDone!: () => void
 
   constructor(settings: ConnectionSettings, transport: Transport) {
     this.settings = settings
@@ -84,7 +85,9 @@ export class ServedConnection {
       settings.unix,
     )
     this.headStart = settings.runtime.now()
-    this.done = this.run()
+    // Done once closed, even if a hung app never returns (its signal has been aborted).
+    this.done = new Promise((resolve) => (this.markDone = resolve))
+    void this.run()
   }
 
   /** Graceful shutdown: close now if idle, else after the current response. */
@@ -140,13 +143,13 @@ export class ServedConnection {
   private async fill(): Promise<void> {
     const now = this.settings.runtime.now()
     if (this.conn.clientState === 'send-body') {
-      this.setDeadline('body', this.requestStart + this.settings.requestTimeout)
+      this.setDeadline('body', this.requestStart, this.settings.requestTimeout)
     } else if (this.served > 0 && this.conn.bufferedBytes === 0) {
-      this.setDeadline('idle', now + this.settings.keepAliveTimeout)
+      this.setDeadline('idle', now, this.settings.keepAliveTimeout)
       this.headStart = 0
     } else {
       if (this.headStart === 0) this.headStart = now
-      this.setDeadline('headers', this.headStart + this.settings.headersTimeout)
+      this.setDeadline('headers', this.headStart, this.settings.headersTimeout)
     }
     const read = this.pendingRead ?? this.transport.read()
     this.pendingRead = null
@@ -156,14 +159,15 @@ export class ServedConnection {
     } catch {
       chunk = null
     }
-    this.setDeadline('none', 0)
+    this.setDeadline('none', 0, 0)
     if (this.closed) throw CLOSED
     this.conn.receive(chunk ?? EMPTY)
   }
 
-  private setDeadline(kind: DeadlineKind, at: number): void {
+  /** `timeout` is relative to `base`; a timeout of 0 disables it, as in node:http. */
+  private setDeadline(kind: DeadlineKind, base: number, timeout = 1): void {
     this.deadlineKind = kind
-    this.deadline = at
+    this.deadline = timeout > 0 ? base + timeout : 0
   }
 
   /** One request/response exchange. */
@@ -424,5 +428,6 @@ export class ServedConnection {
     this.abort?.abort()
     if (force) this.transport.abort()
     else this.transport.close()
+    this.markDone()
   }
 }

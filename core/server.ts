@@ -55,7 +55,8 @@ export function startServer(app: App, options: ServeOptions, runtime: Runtime, l
   let resolveFinished!: () => void
   const finished = new Promise<void>((resolve) => (resolveFinished = resolve))
 
-  const shortest = Math.min(settings.headersTimeout, settings.requestTimeout, settings.keepAliveTimeout)
+  const timeouts = [settings.headersTimeout, settings.requestTimeout, settings.keepAliveTimeout].filter((t) => t > 0)
+  const shortest = Math.min(4000, ...timeouts)
   const sweep = runtime.timers.setInterval(() => {
     const now = runtime.now()
     for (const connection of connections) connection.checkDeadline(now)
@@ -75,9 +76,11 @@ export function startServer(app: App, options: ServeOptions, runtime: Runtime, l
       listener = l
       ;(options.onListen ?? ((a: ServerAddress) => runtime.print(`Listening on ${a.url}`)))(l.address)
     })
+  let readyAwaited = false
   listening.catch((error: unknown) => {
     runtime.timers.clearInterval(sweep)
-    settings.log('could not listen', error)
+    // A caller awaiting ready() reports the error itself; otherwise it must not vanish.
+    if (!readyAwaited) settings.log('could not listen', error)
     resolveFinished()
   })
 
@@ -114,7 +117,10 @@ export function startServer(app: App, options: ServeOptions, runtime: Runtime, l
       return server.address.url
     },
     finished,
-    ready: () => listening.then(() => server),
+    ready: () => {
+      readyAwaited = true
+      return listening.then(() => server)
+    },
     close: (closeOptions) => close(closeOptions?.force === true),
   }
   return server

@@ -1,0 +1,188 @@
+/**
+ * Command-line parsing for `portico`: argv in, a validated request to serve out. Pure: no
+ * file reads, no process access, so every rule is unit-tested without spawning anything.
+ * @module
+ */
+import type { Limits } from '../core/limits.ts'
+import type { ServeOptions } from '../core/options.ts'
+
+/** Access log output: none, Common Log Format lines, or JSON lines. */
+export type AccessLogFormat = 'off' | 'clf' | 'json'
+
+/** Paths of the PEM files; `cli/main.ts` reads them into `ServeOptions.tls`. */
+export interface TlsFiles {
+  certPath: string
+  keyPath: string
+}
+
+/** A parsed command line. */
+export interface CliArgs {
+  /** The app module as written on the command line; `''` only when `help` or `version` is set. */
+  appPath: string
+  /** Everything for `serve()` except `tls`, `onListen` and `accessLog`, which need I/O. */
+  options: ServeOptions
+  accessLog: AccessLogFormat
+  tlsFiles: TlsFiles | undefined
+  workers: number
+  help: boolean
+  version: boolean
+}
+
+/** A bad command line; `cli/main.ts` prints the message and exits with code 2. */
+export class UsageError extends Error {
+  override name = 'UsageError'
+}
+
+/** One flag: its name without dashes, its value placeholder (none for switches), its help line. */
+export interface FlagSpec {
+  name: string
+  value: string | undefined
+  description: string
+}
+
+/** Every flag, in `--help` order. The parser below handles exactly these names. */
+export const FLAGS: readonly FlagSpec[] = [
+  { name: 'port', value: 'N', description: 'TCP port to listen on, 0 for any free port (default 8000)' },
+  { name: 'host', value: 'ADDR', description: 'address to bind (default 0.0.0.0)' },
+  { name: 'unix', value: 'PATH', description: 'listen on a unix socket instead of TCP' },
+  { name: 'tls-cert', value: 'FILE', description: 'PEM certificate file; serves HTTPS (needs --tls-key)' },
+  { name: 'tls-key', value: 'FILE', description: 'PEM private key file (needs --tls-cert)' },
+  { name: 'access-log', value: undefined, description: 'log each request to stdout: Common Log Format, or JSON lines with --access-log=json' },
+  { name: 'workers', value: 'N', description: 'worker processes (reserved: only 1 is supported for now)' },
+  { name: 'headers-timeout', value: 'MS', description: 'time allowed for a request head to arrive (default 60000)' },
+  { name: 'keep-alive-timeout', value: 'MS', description: 'close idle keep-alive connections after this long (default 5000)' },
+  { name: 'request-timeout', value: 'MS', description: 'time allowed for a whole request, head and body (default 300000)' },
+  { name: 'graceful-timeout', value: 'MS', description: 'on shutdown, force-close busy connections after this long (default 10000)' },
+  { name: 'max-body-size', value: 'BYTES', description: 'largest request body accepted, larger gets 413 (default unlimited)' },
+  { name: 'max-header-size', value: 'BYTES', description: 'largest request head accepted, larger gets 431 (default 16384)' },
+  { name: 'help', value: undefined, description: 'show this help and exit' },
+  { name: 'version', value: undefined, description: 'print the version and exit' },
+]
+
+/** The `--help` text, one line per flag. */
+export function formatUsage(): string {
+  const labels = FLAGS.map((flag) => {
+    if (flag.name === 'access-log') return '--access-log[=json]'
+    const short = flag.name === 'help' ? '-h, ' : flag.name === 'version' ? '-v, ' : ''
+    return `${short}--${flag.name}${flag.value === undefined ? '' : ` ${flag.value}`}`
+  })
+  const width = Math.max(...labels.map((label) => label.length)) + 2
+  const lines = FLAGS.map((flag, i) => `  ${labels[i]!.padEnd(width)}${flag.description}`)
+  return [
+    'Usage: portico <app.ts> [options]',
+    '',
+    'Serves the module\'s default export (a fetch handler, or an object with a fetch method)',
+    'or its named `fetch` export.',
+    '',
+    'Options:',
+    ...lines,
+    '',
+  ].join('\n')
+}
+
+const SHORT_ALIASES: Readonly<Record<string, string>> = { '-h': 'help', '-v': 'version' }
+
+/** Parses `process.argv.slice(2)`. Throws `UsageError` on anything it cannot honour. */
+export function parseArgs(argv: readonly string[]): CliArgs {
+  const positionals: string[] = []
+  const values = new Map<string, string>()
+  let accessLog: AccessLogFormat = 'off'
+  let help = false
+  let version = false
+
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!
+    if (!arg.startsWith('-') || arg === '-') {
+      positionals.push(arg)
+      continue
+    }
+    const alias = SHORT_ALIASES[arg]
+    const eq = arg.indexOf('=')
+    const name = alias ?? (arg.startsWith('--') ? arg.slice(2, eq === -1 ? undefined : eq) : '')
+    const inline = alias === undefined && eq !== -1 ? arg.slice(eq + 1) : undefined
+    const spec = FLAGS.find((flag) => flag.name === name)
+    if (spec === undefined) throw new UsageError(`unknown option ${arg.split('=')[0]}`)
+
+    if (name === 'access-log') {
+      if (inline === undefined || inline === 'clf') accessLog = 'clf'
+      else if (inline === 'json') accessLog = 'json'
+      else throw new UsageError(`--access-log takes no value or =json, got "${inline}"`)
+    } else if (spec.value === undefined) {
+      if (inline !== undefined) throw new UsageError(`--${name} takes no value`)
+      if (name === 'help') help = true
+      else version = true
+    } else {
+      let value = inline
+      if (value === undefined) {
+        const next = argv[i + 1]
+        // A following flag means the value was forgotten, not that it is the value.
+        if (next === undefined || next.startsWith('--')) throw new UsageError(`--${name} needs a value (${spec.value})`)
+        value = next
+        i++
+      }
+      values.set(name, value)
+    }
+  }
+
+  if (help || version) {
+    return { appPath: '', options: {}, accessLog, tlsFiles: undefined, workers: 1, help, version }
+  }
+  if (positionals.length === 0) throw new UsageError('missing the app module, e.g. portico ./app.ts')
+  if (positionals.length > 1) throw new UsageError(`expected one app module, got ${positionals.length}: ${positionals.join(' ')}`)
+
+  const options: ServeOptions = {}
+  const port = values.get('port')
+  if (port !== undefined) options.port = integerFlag('port', port, 0, 65535)
+  const host = values.get('host')
+  if (host !== undefined) {
+    if (host === '') throw new UsageError('--host must not be empty')
+    options.hostname = host
+  }
+  const unix = values.get('unix')
+  if (unix !== undefined) {
+    if (unix === '') throw new UsageError('--unix must not be empty')
+    if (port !== undefined || host !== undefined) throw new UsageError('--unix cannot be combined with --port or --host')
+    options.unix = unix
+  }
+
+  const certPath = values.get('tls-cert')
+  const keyPath = values.get('tls-key')
+  if ((certPath === undefined) !== (keyPath === undefined)) {
+    throw new UsageError('--tls-cert and --tls-key must be given together')
+  }
+  const tlsFiles = certPath !== undefined && keyPath !== undefined ? { certPath, keyPath } : undefined
+
+  const workersText = values.get('workers')
+  const workers = workersText === undefined ? 1 : integerFlag('workers', workersText, 1, 1024)
+  if (workers > 1) throw new UsageError('--workers: more than 1 worker is not yet supported')
+
+  const timeouts = [
+    ['headers-timeout', 'headersTimeout'],
+    ['keep-alive-timeout', 'keepAliveTimeout'],
+    ['request-timeout', 'requestTimeout'],
+    ['graceful-timeout', 'gracefulTimeout'],
+  ] as const
+  for (const [flag, field] of timeouts) {
+    const text = values.get(flag)
+    // 2^31-1 ms: setTimeout fires at once for anything larger on every runtime.
+    if (text !== undefined) options[field] = integerFlag(flag, text, 0, 2_147_483_647)
+  }
+
+  const limits: Partial<Limits> = {}
+  const maxBody = values.get('max-body-size')
+  if (maxBody !== undefined) limits.maxBodyBytes = integerFlag('max-body-size', maxBody, 0, Number.MAX_SAFE_INTEGER)
+  const maxHeader = values.get('max-header-size')
+  if (maxHeader !== undefined) limits.maxHeaderBytes = integerFlag('max-header-size', maxHeader, 1, Number.MAX_SAFE_INTEGER)
+  if (Object.keys(limits).length > 0) options.limits = limits
+
+  return { appPath: positionals[0]!, options, accessLog, tlsFiles, workers, help: false, version: false }
+}
+
+function integerFlag(name: string, text: string, min: number, max: number): number {
+  // Digits only: Number() would also take '', '0x10', '1e3' and ' 8 '.
+  const value = /^\d+$/.test(text) ? Number(text) : NaN
+  if (!(value >= min && value <= max)) {
+    throw new UsageError(`--${name} must be an integer from ${min} to ${max}, got "${text}"`)
+  }
+  return value
+}

@@ -1,0 +1,128 @@
+import { describe, expect, it } from 'vitest'
+import { FLAGS, formatUsage, parseArgs, UsageError } from '../../cli/args.ts'
+
+describe('parseArgs', () => {
+  it('takes the app path alone with empty options', () => {
+    expect(parseArgs(['./app.ts'])).toEqual({
+      appPath: './app.ts', options: {}, accessLog: 'off', tlsFiles: undefined, workers: 1, help: false, version: false,
+    })
+  })
+
+  it('maps every value flag, in both --flag v and --flag=v forms', () => {
+    const args = parseArgs([
+      'app.ts', '--port', '8080', '--host=127.0.0.1', '--headers-timeout', '1000', '--keep-alive-timeout=2000',
+      '--request-timeout', '3000', '--graceful-timeout', '0', '--max-body-size', '1048576', '--max-header-size=8192',
+    ])
+    expect(args.appPath).toBe('app.ts')
+    expect(args.options).toEqual({
+      port: 8080, hostname: '127.0.0.1', headersTimeout: 1000, keepAliveTimeout: 2000, requestTimeout: 3000,
+      gracefulTimeout: 0, limits: { maxBodyBytes: 1048576, maxHeaderBytes: 8192 },
+    })
+  })
+
+  it('accepts flags before the app path', () => {
+    expect(parseArgs(['--port', '0', 'app.ts']).options.port).toBe(0)
+  })
+
+  it('lets the last of a repeated flag win', () => {
+    expect(parseArgs(['app.ts', '--port', '1', '--port', '2']).options.port).toBe(2)
+  })
+
+  it.each([['0', 0], ['65535', 65535]])('accepts port %s', (text, port) => {
+    expect(parseArgs(['app.ts', '--port', text]).options.port).toBe(port)
+  })
+
+  it.each(['65536', '-1', '', 'abc', '80.5', '0x50', '1e3', ' 80'])('rejects port %j', (text) => {
+    expect(() => parseArgs(['app.ts', `--port=${text}`])).toThrow(UsageError)
+  })
+
+  it.each(['headers-timeout', 'keep-alive-timeout', 'request-timeout', 'graceful-timeout', 'max-body-size'])(
+    'rejects a non-integer --%s',
+    (flag) => {
+      expect(() => parseArgs(['app.ts', `--${flag}`, '1.5'])).toThrow(UsageError)
+      expect(() => parseArgs(['app.ts', `--${flag}`, 'soon'])).toThrow(UsageError)
+    },
+  )
+
+  it('rejects timeouts setTimeout cannot represent', () => {
+    expect(parseArgs(['app.ts', '--request-timeout', '2147483647']).options.requestTimeout).toBe(2147483647)
+    expect(() => parseArgs(['app.ts', '--request-timeout', '2147483648'])).toThrow(UsageError)
+  })
+
+  it('rejects a zero --max-header-size', () => {
+    expect(() => parseArgs(['app.ts', '--max-header-size', '0'])).toThrow(UsageError)
+  })
+
+  it('parses --unix and refuses it with --port or --host', () => {
+    expect(parseArgs(['app.ts', '--unix', '/tmp/p.sock']).options).toEqual({ unix: '/tmp/p.sock' })
+    expect(() => parseArgs(['app.ts', '--unix', '/tmp/p.sock', '--port', '1'])).toThrow(/--unix/)
+    expect(() => parseArgs(['app.ts', '--unix', '/tmp/p.sock', '--host', 'h'])).toThrow(/--unix/)
+  })
+
+  it('needs both --tls-cert and --tls-key', () => {
+    expect(parseArgs(['app.ts', '--tls-cert', 'c.pem', '--tls-key', 'k.pem']).tlsFiles)
+      .toEqual({ certPath: 'c.pem', keyPath: 'k.pem' })
+    expect(() => parseArgs(['app.ts', '--tls-cert', 'c.pem'])).toThrow(/together/)
+    expect(() => parseArgs(['app.ts', '--tls-key', 'k.pem'])).toThrow(/together/)
+  })
+
+  it('reads --access-log as clf and --access-log=json as json', () => {
+    expect(parseArgs(['app.ts']).accessLog).toBe('off')
+    expect(parseArgs(['app.ts', '--access-log']).accessLog).toBe('clf')
+    expect(parseArgs(['app.ts', '--access-log=clf']).accessLog).toBe('clf')
+    expect(parseArgs(['app.ts', '--access-log=json']).accessLog).toBe('json')
+    expect(() => parseArgs(['app.ts', '--access-log=xml'])).toThrow(UsageError)
+  })
+
+  it('does not let --access-log swallow the app path', () => {
+    const args = parseArgs(['--access-log', 'app.ts'])
+    expect(args.appPath).toBe('app.ts')
+    expect(args.accessLog).toBe('clf')
+  })
+
+  it('accepts --workers 1 and refuses more as not yet supported', () => {
+    expect(parseArgs(['app.ts', '--workers', '1']).workers).toBe(1)
+    expect(() => parseArgs(['app.ts', '--workers', '4'])).toThrow(/not yet supported/)
+    expect(() => parseArgs(['app.ts', '--workers', '0'])).toThrow(UsageError)
+  })
+
+  it('handles --help and --version without an app path', () => {
+    expect(parseArgs(['--help']).help).toBe(true)
+    expect(parseArgs(['-h']).help).toBe(true)
+    expect(parseArgs(['--version']).version).toBe(true)
+    expect(parseArgs(['-v']).version).toBe(true)
+    expect(parseArgs(['app.ts', '--help', '--port', 'x']).help).toBe(true)
+  })
+
+  it('rejects a value on a boolean flag', () => {
+    expect(() => parseArgs(['--help=yes'])).toThrow(UsageError)
+  })
+
+  it('rejects unknown options, naming them', () => {
+    expect(() => parseArgs(['app.ts', '--prot', '80'])).toThrow(/unknown option --prot/)
+    expect(() => parseArgs(['app.ts', '--prot=80'])).toThrow(/unknown option --prot$/)
+    expect(() => parseArgs(['app.ts', '-p', '80'])).toThrow(/unknown option -p/)
+  })
+
+  it('rejects a missing value, including one eaten by the next flag', () => {
+    expect(() => parseArgs(['app.ts', '--port'])).toThrow(/needs a value/)
+    expect(() => parseArgs(['app.ts', '--port', '--host', 'h'])).toThrow(/needs a value/)
+  })
+
+  it('needs exactly one app path', () => {
+    expect(() => parseArgs([])).toThrow(/missing the app module/)
+    expect(() => parseArgs(['--port', '1'])).toThrow(/missing the app module/)
+    expect(() => parseArgs(['a.ts', 'b.ts'])).toThrow(/one app module/)
+  })
+})
+
+describe('formatUsage', () => {
+  it('lists every flag with a description on one line', () => {
+    const usage = formatUsage()
+    for (const flag of FLAGS) {
+      const line = usage.split('\n').find((l) => new RegExp(`^\\s+(-\\w, )?--${flag.name}\\b`).test(l))
+      expect(line, flag.name).toBeDefined()
+      expect(line).toContain(flag.description)
+    }
+  })
+})
