@@ -174,7 +174,8 @@ export class ChunkedDecoder implements BodyDecoder {
     if (this.trailers.length / 2 >= this.limits.maxHeaderCount) {
       throw new ParseError('too-many-headers', 'too many trailer fields', 431)
     }
-    const span = scanFieldLine(bytes, start, end)
+    // `end` is this line's CR, so the line is complete within end + 2.
+    const span = scanFieldLine(bytes, start, end + 2)!
     this.trailers.push(
       latin1Decode(bytes, start, span.colon),
       latin1Decode(bytes, span.valueStart, span.valueEnd),

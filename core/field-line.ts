@@ -1,14 +1,16 @@
 /**
  * One field line (RFC 9112 §5), shared by the header section and the trailer section:
  *
- *   field-line = field-name ":" OWS field-value OWS
+ *   field-line = field-name ":" OWS field-value OWS CRLF
  *   field-name = token
  *
  * Strict: no whitespace before the colon (§5.1, a smuggling vector), no obs-fold (§5.2),
- * no CR, LF, NUL or other CTL in the value (RFC 9110 §5.5).
+ * no CR, LF, NUL or other CTL in the value (RFC 9110 §5.5), CRLF as the only line end.
+ * One pass validates the line and finds its end, so a head is read once, not searched
+ * for line ends and then validated.
  * @module
  */
-import { COLON, CR, FIELD_VALUE_CHAR, HTAB, SP, TCHAR } from './abnf.ts'
+import { COLON, CR, FIELD_VALUE_CHAR, HTAB, LF, SP, TCHAR } from './abnf.ts'
 import { ParseError } from './errors.ts'
 
 /** Where the parts of a field line are; reused, so read it before the next call. */
@@ -17,44 +19,76 @@ export interface FieldLineSpan {
   colon: number
   valueStart: number
   valueEnd: number
+  /** Index of the CR that ends the line. */
+  lineEnd: number
+  /** The value has bytes ≥ 0x80 (obs-text), so it must be decoded as latin1 byte by byte. */
+  nonAscii: boolean
 }
 
-const span: FieldLineSpan = { colon: 0, valueStart: 0, valueEnd: 0 }
+const span: FieldLineSpan = { colon: 0, valueStart: 0, valueEnd: 0, lineEnd: 0, nonAscii: false }
 
-/** Validates `bytes[start, end)` (a line without its CRLF) and locates its name and value. */
-export function scanFieldLine(bytes: Uint8Array, start: number, end: number): FieldLineSpan {
+/**
+ * Validates the field line starting at `start` and locates its parts. Returns null when the
+ * line is not complete before `limit` (its CRLF has not arrived).
+ */
+export function scanFieldLine(bytes: Uint8Array, start: number, limit: number): FieldLineSpan | null {
+  if (start >= limit) return null
   const first = bytes[start]!
   if (first === SP || first === HTAB) {
     throw new ParseError('obsolete-line-folding', 'line folding (obs-fold) is not accepted')
   }
   let i = start
-  while (i < end && TCHAR[bytes[i]!] === 1) i++
-  if (i === end) throw new ParseError('invalid-header-name', 'field line without a colon')
+  while (i < limit && TCHAR[bytes[i]!] === 1) i++
+  if (i === limit) return null
   const stop = bytes[i]!
   if (stop !== COLON) {
+    if (stop === CR && i + 1 === limit) return null // bare CR or CRLF: the next byte tells
     if (stop === SP || stop === HTAB) {
       let k = i
-      while (k < end && (bytes[k] === SP || bytes[k] === HTAB)) k++
-      if (bytes[k] === COLON) throw new ParseError('whitespace-before-colon', 'whitespace between field name and colon')
-      throw new ParseError('invalid-header-name', 'whitespace in field name')
+      while (k < limit && (bytes[k] === SP || bytes[k] === HTAB)) k++
+      if (k === limit) return null // before a colon or not: the next byte tells
     }
-    if (stop === CR) throw new ParseError('bare-cr', 'CR not followed by LF')
-    throw new ParseError('invalid-header-name', 'invalid character in field name')
+    throw nameError(bytes, i, limit)
   }
   if (i === start) throw new ParseError('invalid-header-name', 'empty field name')
   span.colon = i
   let v = i + 1
-  while (v < end && (bytes[v] === SP || bytes[v] === HTAB)) v++
-  let last = end
-  while (last > v && (bytes[last - 1] === SP || bytes[last - 1] === HTAB)) last--
-  for (let k = v; k < last; k++) {
+  while (v < limit && (bytes[v] === SP || bytes[v] === HTAB)) v++
+  let seen = 0
+  let k = v
+  for (; k < limit; k++) {
     const b = bytes[k]!
-    if (FIELD_VALUE_CHAR[b] === 0) {
-      if (b === CR) throw new ParseError('bare-cr', 'CR not followed by LF')
-      throw new ParseError('invalid-header-value', 'invalid character in field value')
-    }
+    if (FIELD_VALUE_CHAR[b] === 0) break
+    seen |= b
   }
+  if (k === limit) return null
+  const b = bytes[k]!
+  if (b !== CR) {
+    if (b === LF) throw new ParseError('bare-lf', 'LF without CR')
+    throw new ParseError('invalid-header-value', 'invalid character in field value')
+  }
+  if (k + 1 === limit) return null
+  if (bytes[k + 1] !== LF) throw new ParseError('bare-cr', 'CR not followed by LF')
+  let last = k
+  while (last > v && (bytes[last - 1] === SP || bytes[last - 1] === HTAB)) last--
   span.valueStart = v
   span.valueEnd = last
+  span.lineEnd = k
+  span.nonAscii = seen >= 0x80
   return span
+}
+
+/** The error for a field name that stops at something other than a colon. */
+function nameError(bytes: Uint8Array, i: number, limit: number): ParseError {
+  const stop = bytes[i]
+  if (stop === SP || stop === HTAB) {
+    let k = i
+    while (k < limit && (bytes[k] === SP || bytes[k] === HTAB)) k++
+    if (bytes[k] === COLON) return new ParseError('whitespace-before-colon', 'whitespace between field name and colon')
+    return new ParseError('invalid-header-name', 'whitespace in field name')
+  }
+  if (stop === CR && bytes[i + 1] !== LF) return new ParseError('bare-cr', 'CR not followed by LF')
+  if (stop === LF) return new ParseError('bare-lf', 'LF without CR')
+  if (stop === CR) return new ParseError('invalid-header-name', 'field line without a colon')
+  return new ParseError('invalid-header-name', 'invalid character in field name')
 }

@@ -18,7 +18,7 @@
  * @module
  */
 import { CR, HOST_CHAR, LF, SCHEME_CHAR, SP, TARGET_CHAR, TCHAR } from './abnf.ts'
-import { equalsLowerAscii, latin1Decode } from './ascii.ts'
+import { asciiDecode, equalsLowerAscii, latin1Decode } from './ascii.ts'
 import { ParseError } from './errors.ts'
 import type { HeaderList } from './events.ts'
 import { scanFieldLine } from './field-line.ts'
@@ -49,11 +49,15 @@ export interface ParsedHead {
 export class HeadParser {
   /** Offset (from buffer start) up to which LFs have been looked for. */
   private scanned = 0
-  /** Offset (from buffer start) of the current line. */
+  /** Offset (from buffer start) of the next line to read. */
   private lineStart = 0
-  /** Field lines seen so far in this head. */
-  private fieldCount = 0
+  /** Offset (from buffer start) of the request line's CR, or -1 before it is read. */
   private requestLineEnd = -1
+  /** Field lines read so far in this head. */
+  private fieldCount = 0
+  /** Per field line: colon, value start, value end, CR, as offsets from the buffer start. */
+  private readonly spans: number[] = []
+  private nonAscii = false
   private readonly limits: Limits
 
   constructor(limits: Limits) {
@@ -66,55 +70,70 @@ export class HeadParser {
     let bytes = rb.bytes
     let base = rb.start
     let end = rb.end
-    let pos = base + this.scanned
+    // Nothing can complete until a new LF arrives; checking that first keeps a head
+    // trickled byte by byte O(n) instead of rescanning its partial line each time.
+    const newLf = bytes.indexOf(LF, base + this.scanned)
+    if (newLf < 0 || newLf >= end) return this.partial(end - base)
+
+    while (this.requestLineEnd < 0) {
+      const lf = bytes.indexOf(LF, base)
+      if (lf < 0 || lf >= end) return this.partial(end - base)
+      if (lf === base || bytes[lf - 1] !== CR) throw new ParseError('bare-lf', 'LF without CR')
+      if (lf === base + 1) {
+        // Empty lines before the request line are skipped (RFC 9112 §2.2).
+        rb.consume(2)
+        bytes = rb.bytes
+        base = rb.start
+        end = rb.end
+        continue
+      }
+      if (lf - 1 - base > maxRequestLineBytes) throw uriTooLong()
+      validateRequestLine(bytes, base, lf - 1)
+      this.requestLineEnd = lf - 1 - base
+      this.lineStart = lf + 1 - base
+    }
+
+    const spans = this.spans
     for (;;) {
-      const lf = bytes.indexOf(LF, pos)
-      if (lf < 0 || lf >= end) {
-        this.scanned = end - base
-        this.checkPartial(end - base)
-        return null
-      }
-      if (lf === base + this.lineStart || bytes[lf - 1] !== CR) {
-        throw new ParseError('bare-lf', 'LF without CR')
-      }
-      const lineEnd = lf - 1 // index of the CR
-      pos = lf + 1
-      const empty = lineEnd === base + this.lineStart
-      if (this.requestLineEnd < 0) {
-        if (empty) {
-          // Empty lines before the request line are skipped (RFC 9112 §2.2).
-          rb.consume(pos - base)
-          bytes = rb.bytes
-          base = pos = rb.start
-          end = rb.end
-          this.scanned = this.lineStart = 0
-          continue
-        }
-        if (lineEnd - base > maxRequestLineBytes) throw uriTooLong()
-        validateRequestLine(bytes, base, lineEnd)
-        this.requestLineEnd = lineEnd - base
-      } else if (empty) {
-        if (pos - base > maxHeaderBytes) throw headersTooLarge()
-        const head = buildHead(bytes, base, base + this.requestLineEnd, lineEnd)
-        rb.consume(pos - base)
+      const at = base + this.lineStart
+      if (at >= end) break
+      const first = bytes[at]
+      if (first === CR) {
+        if (at + 1 >= end) break
+        if (bytes[at + 1] !== LF) throw new ParseError('bare-cr', 'CR not followed by LF')
+        if (at + 2 - base > maxHeaderBytes) throw headersTooLarge()
+        const head = buildHead(bytes, base, this.requestLineEnd, spans, this.fieldCount, at, this.nonAscii)
+        rb.consume(at + 2 - base)
         this.scanned = this.lineStart = this.fieldCount = 0
         this.requestLineEnd = -1
+        this.nonAscii = false
         return head
-      } else if (++this.fieldCount > maxHeaderCount) {
-        throw new ParseError('too-many-headers', 'too many header fields', 431)
       }
-      this.lineStart = pos - base
-      if (pos - base > maxHeaderBytes) throw headersTooLarge()
+      if (first === LF) throw new ParseError('bare-lf', 'LF without CR')
+      if (this.fieldCount >= maxHeaderCount) throw new ParseError('too-many-headers', 'too many header fields', 431)
+      const span = scanFieldLine(bytes, at, end)
+      if (span === null) break
+      const n = 4 * this.fieldCount++
+      spans[n] = span.colon - base
+      spans[n + 1] = span.valueStart - base
+      spans[n + 2] = span.valueEnd - base
+      spans[n + 3] = span.lineEnd - base
+      this.nonAscii ||= span.nonAscii
+      this.lineStart = span.lineEnd + 2 - base
+      if (this.lineStart > maxHeaderBytes) throw headersTooLarge()
     }
+    return this.partial(end - base)
   }
 
-  /** Limit checks while the head is incomplete, so a huge head is refused before it is whole. */
-  private checkPartial(pending: number): void {
+  /** Records how far the buffer was seen and applies the limits of an incomplete head. */
+  private partial(pending: number): null {
+    this.scanned = pending
     if (this.requestLineEnd < 0) {
       // A request line of exactly N bytes is followed by CR: N + 1 pending bytes are still fine.
-      if (pending - this.lineStart > this.limits.maxRequestLineBytes + 1) throw uriTooLong()
+      if (pending > this.limits.maxRequestLineBytes + 1) throw uriTooLong()
     }
     if (pending > this.limits.maxHeaderBytes) throw headersTooLarge()
+    return null
   }
 }
 
@@ -131,13 +150,23 @@ function headersTooLarge(): ParseError {
  * Exactly one SP between parts (no lenient whitespace: another smuggling lever).
  */
 function validateRequestLine(bytes: Uint8Array, start: number, end: number): void {
-  let spaces = 0
-  for (let k = start; k < end; k++) {
-    const b = bytes[k]
-    if (b === SP) spaces++
-    else if (b === CR) throw new ParseError('bare-cr', 'CR not followed by LF')
+  try {
+    validateRequestLineParts(bytes, start, end)
+  } catch (error) {
+    // Classify the failure: a wrong number of separators is a malformed line, whatever
+    // part happened to trip first (a space in the target, a tab as separator …).
+    let spaces = 0
+    for (let k = start; k < end; k++) {
+      const b = bytes[k]
+      if (b === SP) spaces++
+      else if (b === CR) throw new ParseError('bare-cr', 'CR not followed by LF')
+    }
+    if (spaces !== 2) throw new ParseError('invalid-request-line', 'request line needs exactly two single spaces')
+    throw error
   }
-  if (spaces !== 2) throw new ParseError('invalid-request-line', 'request line needs exactly two single spaces')
+}
+
+function validateRequestLineParts(bytes: Uint8Array, start: number, end: number): void {
   let i = start
   while (i < end && TCHAR[bytes[i]!] === 1) i++
   if (i === end) throw new ParseError('invalid-request-line', 'request line has no target')
@@ -213,16 +242,23 @@ function isDigit(b: number): boolean {
   return b >= 0x30 && b <= 0x39
 }
 
-/** Builds the head from bytes already validated line by line. */
-function buildHead(bytes: Uint8Array, base: number, requestLineEnd: number, headEnd: number): ParsedHead {
-  const text = latin1Decode(bytes, base, headEnd)
+/** Builds the head from validated lines: decodes it once and slices names and values. */
+function buildHead(
+  bytes: Uint8Array,
+  base: number,
+  requestLineEnd: number,
+  spans: readonly number[],
+  count: number,
+  headEnd: number,
+  nonAscii: boolean,
+): ParsedHead {
+  // The request line is ASCII (TARGET_CHAR); only obs-text in values needs the slow decoder.
+  const text = nonAscii ? latin1Decode(bytes, base, headEnd) : asciiDecode(bytes, base, headEnd)
   const firstSpace = bytes.indexOf(SP, base) - base
-  const secondSpace = requestLineEnd - base - 9
-  const minor = bytes[requestLineEnd - 1]!
   const head: ParsedHead = {
     method: text.slice(0, firstSpace),
-    target: text.slice(firstSpace + 1, secondSpace),
-    version: minor === 0x30 ? '1.0' : '1.1',
+    target: text.slice(firstSpace + 1, requestLineEnd - 9),
+    version: bytes[base + requestLineEnd - 1] === 0x30 ? '1.0' : '1.1',
     headers: [],
     host: [],
     contentLength: null,
@@ -233,17 +269,12 @@ function buildHead(bytes: Uint8Array, base: number, requestLineEnd: number, head
   }
   const headers = head.headers
   let lineStart = requestLineEnd + 2
-  while (lineStart < headEnd) {
-    // Lines end at LF (the scan checked each LF follows a CR); a CR anywhere else is
-    // then caught by scanFieldLine as a bare CR, never taken as a line break.
-    const lineEnd = bytes.indexOf(LF, lineStart) - 1
-    const span = scanFieldLine(bytes, lineStart, lineEnd)
-    const nameLength = span.colon - lineStart
-    const name = text.slice(lineStart - base, span.colon - base)
-    const value = text.slice(span.valueStart - base, span.valueEnd - base)
-    headers.push(name, value)
-    noteFramingField(head, bytes, lineStart, nameLength, value)
-    lineStart = lineEnd + 2
+  for (let n = 0; n < 4 * count; n += 4) {
+    const colon = spans[n]!
+    const value = text.slice(spans[n + 1]!, spans[n + 2]!)
+    headers.push(text.slice(lineStart, colon), value)
+    noteFramingField(head, bytes, base + lineStart, colon - lineStart, value)
+    lineStart = spans[n + 3]! + 2
   }
   return head
 }

@@ -20,6 +20,10 @@ export function getHeader(headers: HeaderList, name: string): string | undefined
 
 /** Splits a #list value (RFC 9110 §5.6.1) into trimmed elements, dropping empty ones. */
 export function splitList(value: string): string[] {
+  if (!value.includes(',')) {
+    const element = trimOws(value)
+    return element === '' ? [] : [element]
+  }
   const out: string[] = []
   for (const part of value.split(',')) {
     const element = trimOws(part)
