@@ -56,10 +56,17 @@ export function scanFieldLine(bytes: Uint8Array, start: number, limit: number): 
   while (v < limit && (bytes[v] === SP || bytes[v] === HTAB)) v++
   let seen = 0
   let k = v
-  for (; k < limit; k++) {
+  const words = wordsOf(bytes)
+  const offset = bytes.byteOffset
+  for (;;) {
+    if (((offset + k) & 3) === 0) {
+      while (k + 4 <= limit && isPrintableAsciiWord(words[(offset + k) >> 2]!)) k += 4
+    }
+    if (k >= limit) break
     const b = bytes[k]!
     if (FIELD_VALUE_CHAR[b] === 0) break
     seen |= b
+    k++
   }
   if (k === limit) return null
   const b = bytes[k]!
@@ -76,6 +83,27 @@ export function scanFieldLine(bytes: Uint8Array, start: number, limit: number): 
   span.lineEnd = k
   span.nonAscii = seen >= 0x80
   return span
+}
+
+let lastBuffer: ArrayBufferLike | null = null
+let lastWords: Uint32Array = new Uint32Array(0)
+
+/** A 32-bit view of the whole backing buffer (offset 0, so always aligned), cached per buffer. */
+function wordsOf(bytes: Uint8Array): Uint32Array {
+  if (bytes.buffer !== lastBuffer) {
+    lastBuffer = bytes.buffer
+    lastWords = new Uint32Array(bytes.buffer, 0, bytes.buffer.byteLength >> 2)
+  }
+  return lastWords
+}
+
+/**
+ * True when all four bytes are 0x20–0x7E: the common case of a value byte, checked four at
+ * a time (SWAR: a borrow out of a byte below 0x20 or a carry into 0x80 sets its top bit).
+ * Anything else, HTAB, obs-text, CR, goes through the byte table.
+ */
+function isPrintableAsciiWord(w: number): boolean {
+  return ((((w - 0x20202020) & ~w) | ((w + 0x01010101) | w)) & 0x80808080) === 0
 }
 
 /** The error for a field name that stops at something other than a colon. */
