@@ -89,6 +89,12 @@ export function createRequest(
   return new Request(url, init)
 }
 
+/**
+ * One reader result, spelled so that both the DOM's and Bun's stream typings accept it
+ * (Bun's global types, pulled in by some frameworks, redefine the DOM result types).
+ */
+type ReadResult = Awaited<ReturnType<ReadableStreamDefaultReader<Uint8Array>['read']>>
+
 /** Microtask turns to wait for a body's second read; a body already complete finishes within a few. */
 const SETTLE_TURNS = 8
 
@@ -102,10 +108,10 @@ export async function probeBody(reader: ReadableStreamDefaultReader<Uint8Array>)
   const first = await reader.read()
   if (first.done) return { first: null, complete: true, second: null }
   const firstBytes = toBytes(first.value)
-  let settled: ReadableStreamReadResult<Uint8Array> | null = null
+  let settled: ReadResult | null = null
   const second = reader.read().then((result) => (settled = result))
   for (let i = 0; i < SETTLE_TURNS && settled === null; i++) await null
-  const done = settled as ReadableStreamReadResult<Uint8Array> | null
+  const done = settled as ReadResult | null
   if (done !== null && done.done) return { first: firstBytes, complete: true, second: null }
   return { first: firstBytes, complete: false, second }
 }
@@ -117,7 +123,7 @@ export interface BodyProbe {
   /** The body has no more chunks. */
   complete: boolean
   /** The pending second read when not complete. */
-  second: Promise<ReadableStreamReadResult<Uint8Array>> | null
+  second: Promise<ReadResult> | null
 }
 
 /** Body chunks must be bytes; a string chunk is UTF-8 encoded as a courtesy. */
