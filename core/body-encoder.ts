@@ -6,7 +6,6 @@
  */
 import { latin1Encode } from './ascii.ts'
 import { LocalProtocolError } from './errors.ts'
-import type { HeaderList } from './events.ts'
 import type { BodyFraming } from './head-serializer.ts'
 import { serializeTrailers } from './head-serializer.ts'
 

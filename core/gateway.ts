@@ -35,6 +35,13 @@ export function requestUrl(event: RequestEvent, scheme: string, fallbackAuthorit
   return URL.canParse(target) ? target : null
 }
 
+/** Fetch's forbidden methods (CONNECT, TRACE, TRACK), matched case-insensitively as Fetch does. */
+export function isForbiddenMethod(method: string): boolean {
+  if (method.length !== 5 && method.length !== 7) return false
+  const upper = method.toUpperCase()
+  return upper === 'CONNECT' || upper === 'TRACE' || upper === 'TRACK'
+}
+
 /** Builds a `Headers` from a flat header list. */
 export function toHeaders(list: readonly string[]): Headers {
   const headers = new Headers()

@@ -9,7 +9,6 @@
 import { isFieldValue, isToken } from './abnf.ts'
 import { latin1Encode } from './ascii.ts'
 import { LocalProtocolError } from './errors.ts'
-import type { HeaderList } from './events.ts'
 import { STATUS_TEXT } from './status.ts'
 
 /** How the response body is framed on the wire. */

@@ -19,6 +19,7 @@ import { NEED_DATA, PAUSED, type RequestEvent } from './events.ts'
 import {
   bodyStream,
   createRequest,
+  isForbiddenMethod,
   fromHeaders,
   plainResponse,
   probeBody,
@@ -110,7 +111,8 @@ export class ServedConnection {
     const state = this.conn.serverState
     if ((state === 'idle' || state === 'send-response') && (kind === 'body' || this.conn.bufferedBytes > 0 || this.served === 0)) {
       try {
-        this.transport.write(this.errorBytes(408, 'Request Timeout'))
+        // Not awaited: the connection closes either way; a failed write must not go unhandled.
+        void this.transport.write(this.errorBytes(408, 'Request Timeout'))?.catch(() => {})
       } catch {
         // The peer is gone; closing is all that is left.
       }
@@ -183,7 +185,11 @@ export class ServedConnection {
     let response: Response
     let request: Request | null = null
     const url = requestUrl(event, this.settings.scheme, this.fallbackAuthority())
-    if (url === null) {
+    if (isForbiddenMethod(event.method)) {
+      // Fetch cannot represent CONNECT, TRACE or TRACK (some runtimes' Request accepts them
+      // anyway), so no app can answer them; the same 501 on every runtime.
+      response = plainResponse(501, 'Not Implemented\n')
+    } else if (url === null) {
       response = plainResponse(400, 'Bad Request: invalid request-target\n')
     } else {
       // Fetch forbids a body on GET/HEAD; one sent anyway is drained after the response.
@@ -199,7 +205,7 @@ export class ServedConnection {
       try {
         request = createRequest(event, url, withBody ? bodyStream(pull, () => {}) : null, abort.signal)
       } catch {
-        // Fetch cannot represent CONNECT, TRACE or TRACK, so no app can answer them.
+        // A method or URL the runtime's Request refuses.
         response = plainResponse(501, 'Not Implemented\n')
       }
       if (request !== null) {

@@ -9,23 +9,15 @@ import tls from 'node:tls'
 import type { App, Server, ServeOptions } from '../core/options.ts'
 import { formatUrl, startServer, type Listener } from '../core/server.ts'
 import { SocketQueue } from '../core/socket-queue.ts'
-import type { Runtime, Transport } from '../core/transport.ts'
+import type { Transport } from '../core/transport.ts'
+import { hostRuntime } from './host-runtime.ts'
 
 export type * from '../core/options.ts'
 
 /** How long a closed connection keeps reading (and discarding) before it is destroyed. */
 const LINGER_MS = 2000
 
-const runtime: Runtime = {
-  name: 'node',
-  now: Date.now,
-  timers: {
-    setInterval: (callback, ms) => setInterval(callback, ms),
-    clearInterval: (handle) => clearInterval(handle as ReturnType<typeof setInterval>),
-  },
-  log: (message, error) => (error === undefined ? console.error(message) : console.error(message, error)),
-  print: (message) => console.log(message),
-}
+const runtime = hostRuntime('node')
 
 function socketTransport(socket: net.Socket): Transport {
   socket.setNoDelay(true)
@@ -84,9 +76,11 @@ function socketTransport(socket: net.Socket): Transport {
 export function serve(app: App, options: ServeOptions = {}): Server {
   return startServer(app, options, runtime, (onConnection) => {
     const accept = (socket: net.Socket): void => onConnection(socketTransport(socket))
+    // allowHalfOpen: a client that half-closes after its request still gets the response,
+    // as on Deno and Bun; the engine closes once it has answered.
     const server = options.tls
-      ? tls.createServer({ cert: options.tls.cert, key: options.tls.key }).on('secureConnection', accept)
-      : net.createServer().on('connection', accept)
+      ? tls.createServer({ cert: options.tls.cert, key: options.tls.key, allowHalfOpen: true }).on('secureConnection', accept)
+      : net.createServer({ allowHalfOpen: true }).on('connection', accept)
     const scheme = options.tls ? 'https' : 'http'
     return new Promise<Listener>((resolve, reject) => {
       server.once('error', reject)
