@@ -75,7 +75,7 @@ export class ChunkedDecoder implements BodyDecoder {
     for (;;) {
       switch (this.state) {
         case 'size': {
-          const lineEnd = this.findLine(rb, MAX_SIZE_DIGITS + this.limits.maxChunkExtensionBytes - this.extensionBytes)
+          const lineEnd = this.findLine(rb, MAX_SIZE_DIGITS + this.limits.maxChunkExtensionBytes - this.extensionBytes + 2)
           if (lineEnd < 0) return null
           this.readSizeLine(rb.bytes, rb.start, lineEnd)
           rb.consume(lineEnd + 2 - rb.start)
@@ -123,15 +123,17 @@ export class ChunkedDecoder implements BodyDecoder {
   }
 
   /**
-   * Index of the CR that ends the next line, or -1 if the line is incomplete.
-   * A line longer than `maxLength` is refused before it completes.
+   * Index of the CR that ends the next line, or -1 if the line is incomplete. A line (CRLF
+   * included) longer than `maxBytes` is refused once that many bytes have arrived; bytes
+   * past that are never looked at, so the outcome does not depend on how bytes were split.
    */
-  private findLine(rb: ReceiveBuffer, maxLength: number): number {
+  private findLine(rb: ReceiveBuffer, maxBytes: number): number {
     const bytes = rb.bytes
+    const searchEnd = Math.min(rb.end, rb.start + maxBytes)
     const lf = bytes.indexOf(LF, rb.start + this.scanned)
-    if (lf < 0 || lf >= rb.end) {
-      this.scanned = rb.length
-      if (rb.length > maxLength + 1) {
+    if (lf < 0 || lf >= searchEnd) {
+      this.scanned = searchEnd - rb.start
+      if (rb.length >= maxBytes) {
         throw this.state === 'size'
           ? new ParseError('chunk-extensions-too-large', 'chunk extensions too large')
           : trailersTooLarge()

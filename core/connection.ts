@@ -31,11 +31,13 @@ import {
   PAUSED,
   type RequestEvent,
   type ResponseEvent,
+  type ResponseHeadEvent,
   type ServerEvent,
 } from './events.ts'
 import { requestFraming } from './framing.ts'
 import { HeadParser } from './head-parser.ts'
-import { serializeInformational, serializeResponseHead } from './head-serializer.ts'
+import { serializeInformational, serializeResponseHead, type SerializedHead } from './head-serializer.ts'
+import { latin1Encode, utf8Encode } from './ascii.ts'
 import { resolveLimits, type Limits } from './limits.ts'
 import { ReceiveBuffer } from './receive-buffer.ts'
 import { ConnectionState, type ClientState, type ServerState } from './state.ts'
@@ -49,6 +51,13 @@ export interface ConnectionOptions {
 }
 
 const EMPTY = new Uint8Array(0)
+
+/** ASCII and short enough that checking is cheaper than encoding. */
+function isShortAscii(s: string): boolean {
+  if (s.length > 4096) return false
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return false
+  return true
+}
 
 /** The sans-I/O HTTP/1.1 server side of one connection. */
 export class Connection {
@@ -219,6 +228,11 @@ export class Connection {
   }
 
   private sendHead(status: number, reason: string | undefined, headers: readonly string[], length: number | undefined): Uint8Array {
+    return latin1Encode(this.startResponse(status, reason, headers, length).text)
+  }
+
+  /** Serializes a final response head and moves the state machine; the body encoder is set up. */
+  private startResponse(status: number, reason: string | undefined, headers: readonly string[], length: number | undefined): SerializedHead {
     const request = this.request
     const state = this.state
     if (state.server === 'idle') {
@@ -229,18 +243,20 @@ export class Connection {
       }
       state.disableKeepAlive()
       state.server = 'send-response'
+    } else if (state.server !== 'send-response') {
+      throw new LocalProtocolError('invalid-state', `cannot send a response in state ${state.server}`, 500)
     }
     if (status === 101 && !(request?.upgrade && request.method !== 'CONNECT')) {
       throw new LocalProtocolError('invalid-response', '101 without an Upgrade request', 500)
     }
     // RFC 9110 §10.1.1: answering before the client sent a body it was told to hold back
     // leaves the connection in an unknown state; close it after this response.
-    if (this.waitingForContinue) state.disableKeepAlive()
+    const closeAfter = this.waitingForContinue
     const method = request?.method ?? 'GET'
     const head = serializeResponseHead(status, reason, headers, length, {
       method,
       version: request?.version ?? '1.1',
-      keepAlive: state.keepAlive,
+      keepAlive: state.keepAlive && !closeAfter,
       date: this.clock === undefined ? null : httpDate(this.clock()),
     })
     if (!head.keepAlive) state.disableKeepAlive()
@@ -248,7 +264,36 @@ export class Connection {
       (method === 'CONNECT' ? status >= 200 && status < 300 : status === 101)
     this.encoder = new BodyEncoder(head.framing, head.length)
     state.serverEvent('response', switched)
-    return head.bytes
+    return head
+  }
+
+  /**
+   * Serializes a whole response whose body is known in full (a string is UTF-8) into one
+   * buffer: head, body and end, ready for a single write. The hot path for small responses.
+   */
+  respond(event: ResponseHeadEvent, body: Uint8Array | string): Uint8Array {
+    let bytes: Uint8Array | null = typeof body === 'string' ? null : body
+    let length: number
+    if (bytes !== null) length = bytes.length
+    else if (isShortAscii(body as string)) length = (body as string).length
+    else length = (bytes = utf8Encode(body as string)).length
+    const head = this.startResponse(event.status, event.reason, event.headers, length)
+    const text = head.text
+    const sendsBody = head.framing !== 'none' && length > 0
+    if (sendsBody && (head.framing !== 'length' || head.length !== length)) {
+      this.state.error('server')
+      throw new LocalProtocolError('invalid-response', 'body length differs from its Content-Length', 500)
+    }
+    const out = new Uint8Array(text.length + (sendsBody ? length : 0))
+    for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i)
+    if (sendsBody) {
+      if (bytes !== null) out.set(bytes, text.length)
+      else for (let i = 0, s = body as string; i < length; i++) out[text.length + i] = s.charCodeAt(i)
+    }
+    this.encoder = null
+    this.state.serverEvent('end')
+    if (this.state.server === 'idle') this.request = null
+    return out
   }
 
   private requireEncoder(): BodyEncoder {

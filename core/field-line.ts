@@ -28,34 +28,72 @@ export interface FieldLineSpan {
 const span: FieldLineSpan = { colon: 0, valueStart: 0, valueEnd: 0, lineEnd: 0, nonAscii: false }
 
 /**
- * Validates the field line starting at `start` and locates its parts. Returns null when the
- * line is not complete before `limit` (its CRLF has not arrived).
+ * Where the scan of an incomplete line stopped, so the next call resumes there instead of
+ * rescanning (a head trickled byte by byte stays O(n)), and every byte is judged once, as it
+ * arrives, whatever the chunking. Offsets are relative to the line start.
  */
-export function scanFieldLine(bytes: Uint8Array, start: number, limit: number): FieldLineSpan | null {
+export interface FieldLineCursor {
+  /** Next byte to examine. */
+  pos: number
+  /** The colon, or -1 while still in the name. */
+  colon: number
+  /** First value byte, or -1 while still skipping the OWS after the colon. */
+  valueStart: number
+  /** OR of the value bytes so far (for nonAscii). */
+  seen: number
+}
+
+/** A cursor at the start of a line. */
+export function newCursor(): FieldLineCursor {
+  return { pos: 0, colon: -1, valueStart: -1, seen: 0 }
+}
+
+const scratch: FieldLineCursor = newCursor()
+
+/**
+ * Validates the field line starting at `start` and locates its parts. Returns null when the
+ * line is not complete before `limit` (its CRLF has not arrived); with a `cursor`, the next
+ * call continues where this one stopped. Throws `ParseError` at the first invalid byte.
+ */
+export function scanFieldLine(
+  bytes: Uint8Array,
+  start: number,
+  limit: number,
+  cursor: FieldLineCursor = resetCursor(scratch),
+): FieldLineSpan | null {
   if (start >= limit) return null
-  const first = bytes[start]!
-  if (first === SP || first === HTAB) {
-    throw new ParseError('obsolete-line-folding', 'line folding (obs-fold) is not accepted')
-  }
-  let i = start
-  while (i < limit && TCHAR[bytes[i]!] === 1) i++
-  if (i === limit) return null
-  const stop = bytes[i]!
-  if (stop !== COLON) {
-    if (stop === CR && i + 1 === limit) return null // bare CR or CRLF: the next byte tells
-    if (stop === SP || stop === HTAB) {
-      let k = i
-      while (k < limit && (bytes[k] === SP || bytes[k] === HTAB)) k++
-      if (k === limit) return null // before a colon or not: the next byte tells
+  if (cursor.colon < 0) {
+    const first = bytes[start]!
+    if (first === SP || first === HTAB) {
+      throw new ParseError('obsolete-line-folding', 'line folding (obs-fold) is not accepted')
     }
-    throw nameError(bytes, i, limit)
+    let i = start + cursor.pos
+    while (i < limit && TCHAR[bytes[i]!] === 1) i++
+    cursor.pos = i - start
+    if (i === limit) return null
+    const stop = bytes[i]!
+    if (stop !== COLON) {
+      if (stop === CR && i + 1 === limit) return null // bare CR or CRLF: the next byte tells
+      if (stop === SP || stop === HTAB) {
+        let k = i
+        while (k < limit && (bytes[k] === SP || bytes[k] === HTAB)) k++
+        if (k === limit) return null // before a colon or not: the next byte tells
+      }
+      throw nameError(bytes, i, limit)
+    }
+    if (i === start) throw new ParseError('invalid-header-name', 'empty field name')
+    cursor.colon = i - start
+    cursor.pos = i + 1 - start
   }
-  if (i === start) throw new ParseError('invalid-header-name', 'empty field name')
-  span.colon = i
-  let v = i + 1
-  while (v < limit && (bytes[v] === SP || bytes[v] === HTAB)) v++
-  let seen = 0
-  let k = v
+  if (cursor.valueStart < 0) {
+    let v = start + cursor.pos
+    while (v < limit && (bytes[v] === SP || bytes[v] === HTAB)) v++
+    cursor.pos = v - start
+    if (v === limit) return null
+    cursor.valueStart = v - start
+  }
+  let seen = cursor.seen
+  let k = start + cursor.pos
   const words = wordsOf(bytes)
   const offset = bytes.byteOffset
   for (;;) {
@@ -68,6 +106,8 @@ export function scanFieldLine(bytes: Uint8Array, start: number, limit: number): 
     seen |= b
     k++
   }
+  cursor.pos = k - start
+  cursor.seen = seen
   if (k === limit) return null
   const b = bytes[k]!
   if (b !== CR) {
@@ -76,13 +116,25 @@ export function scanFieldLine(bytes: Uint8Array, start: number, limit: number): 
   }
   if (k + 1 === limit) return null
   if (bytes[k + 1] !== LF) throw new ParseError('bare-cr', 'CR not followed by LF')
+  const v = start + cursor.valueStart
   let last = k
   while (last > v && (bytes[last - 1] === SP || bytes[last - 1] === HTAB)) last--
+  span.colon = start + cursor.colon
   span.valueStart = v
   span.valueEnd = last
   span.lineEnd = k
   span.nonAscii = seen >= 0x80
+  resetCursor(cursor)
   return span
+}
+
+/** Moves a cursor back to the start of a line. */
+export function resetCursor(cursor: FieldLineCursor): FieldLineCursor {
+  cursor.pos = 0
+  cursor.colon = -1
+  cursor.valueStart = -1
+  cursor.seen = 0
+  return cursor
 }
 
 let lastBuffer: ArrayBufferLike | null = null

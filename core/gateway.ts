@@ -42,58 +42,11 @@ export function isForbiddenMethod(method: string): boolean {
   return upper === 'CONNECT' || upper === 'TRACE' || upper === 'TRACK'
 }
 
-/** Builds a `Headers` from a flat header list. */
-export function toHeaders(list: readonly string[]): Headers {
-  const headers = new Headers()
-  for (let i = 0; i < list.length; i += 2) headers.append(list[i]!, list[i + 1]!)
-  return headers
-}
-
 /** Flattens response headers; `Set-Cookie` values stay separate (Fetch's iteration does that). */
 export function fromHeaders(headers: Headers): string[] {
   const out: string[] = []
   for (const [name, value] of headers) out.push(name, value)
   return out
-}
-
-/** Source of request body bytes for the body stream; `null` = body complete. */
-export type BodyPull = () => Promise<Uint8Array | null>
-
-/**
- * A request body stream that pulls from the connection only when the app reads: while the
- * app does not read, nothing is read from the socket (backpressure to the client).
- */
-export function bodyStream(pull: BodyPull, cancel: (reason: unknown) => void): ReadableStream<Uint8Array> {
-  return new ReadableStream<Uint8Array>(
-    {
-      async pull(controller) {
-        const chunk = await pull()
-        if (chunk === null) controller.close()
-        else controller.enqueue(chunk)
-      },
-      cancel,
-    },
-    { highWaterMark: 0 },
-  )
-}
-
-/** Builds the `Request` the app receives. Throws TypeError for what Fetch cannot represent (CONNECT, TRACE). */
-export function createRequest(
-  event: RequestEvent,
-  url: string,
-  body: ReadableStream<Uint8Array> | null,
-  signal: AbortSignal,
-): Request {
-  const init: RequestInit & { duplex?: 'half' } = {
-    method: event.method,
-    headers: toHeaders(event.headers),
-    signal,
-  }
-  if (body !== null) {
-    init.body = body
-    init.duplex = 'half'
-  }
-  return new Request(url, init)
 }
 
 /**

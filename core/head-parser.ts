@@ -21,7 +21,7 @@ import { CR, HOST_CHAR, LF, SCHEME_CHAR, SP, TARGET_CHAR, TCHAR } from './abnf.t
 import { asciiDecode, equalsLowerAscii, latin1Decode } from './ascii.ts'
 import { ParseError } from './errors.ts'
 import type { HeaderList } from './events.ts'
-import { scanFieldLine } from './field-line.ts'
+import { newCursor, scanFieldLine, type FieldLineCursor } from './field-line.ts'
 import type { Limits } from './limits.ts'
 import type { ReceiveBuffer } from './receive-buffer.ts'
 
@@ -47,7 +47,7 @@ export interface ParsedHead {
 
 /** Incremental request-head parser; one per connection, reset after each head. */
 export class HeadParser {
-  /** Offset (from buffer start) up to which LFs have been looked for. */
+  /** Offset (from buffer start) up to which the request line's LF has been looked for. */
   private scanned = 0
   /** Offset (from buffer start) of the next line to read. */
   private lineStart = 0
@@ -58,26 +58,38 @@ export class HeadParser {
   /** Per field line: colon, value start, value end, CR, as offsets from the buffer start. */
   private readonly spans: number[] = []
   private nonAscii = false
+  /** Progress through the current, incomplete field line. */
+  private readonly cursor: FieldLineCursor = newCursor()
   private readonly limits: Limits
 
   constructor(limits: Limits) {
     this.limits = limits
   }
 
-  /** Returns the head once complete (consuming its bytes), or null to wait for more. */
+  /**
+   * Returns the head once complete (consuming its bytes), or null to wait for more.
+   *
+   * Only the first `maxHeaderBytes` bytes of a head are ever examined (and, for the request
+   * line, the first `maxRequestLineBytes` + 2): a head that has not ended by then is refused
+   * with 431 (414), and whatever lies beyond is never judged. So the outcome is the same
+   * however the bytes were split, and errors come in byte order.
+   */
   parse(rb: ReceiveBuffer): ParsedHead | null {
     const { maxHeaderBytes, maxRequestLineBytes, maxHeaderCount } = this.limits
     let bytes = rb.bytes
     let base = rb.start
     let end = rb.end
-    // Nothing can complete until a new LF arrives; checking that first keeps a head
-    // trickled byte by byte O(n) instead of rescanning its partial line each time.
-    const newLf = bytes.indexOf(LF, base + this.scanned)
-    if (newLf < 0 || newLf >= end) return this.partial(end - base)
-
     while (this.requestLineEnd < 0) {
-      const lf = bytes.indexOf(LF, base)
-      if (lf < 0 || lf >= end) return this.partial(end - base)
+      // The request line's LF must lie within `bound` bytes; which limit is exceeded past it
+      // is whichever the byte stream reaches first.
+      const bound = Math.min(maxRequestLineBytes + 2, maxHeaderBytes)
+      const searchEnd = Math.min(end, base + bound)
+      const lf = bytes.indexOf(LF, base + this.scanned)
+      if (lf < 0 || lf >= searchEnd) {
+        this.scanned = searchEnd - base
+        if (end - base >= bound) throw maxRequestLineBytes + 2 <= maxHeaderBytes ? uriTooLong() : headersTooLarge()
+        return null
+      }
       if (lf === base || bytes[lf - 1] !== CR) throw new ParseError('bare-lf', 'LF without CR')
       if (lf === base + 1) {
         // Empty lines before the request line are skipped (RFC 9112 §2.2).
@@ -85,23 +97,23 @@ export class HeadParser {
         bytes = rb.bytes
         base = rb.start
         end = rb.end
+        this.scanned = 0
         continue
       }
-      if (lf - 1 - base > maxRequestLineBytes) throw uriTooLong()
       validateRequestLine(bytes, base, lf - 1)
       this.requestLineEnd = lf - 1 - base
       this.lineStart = lf + 1 - base
     }
 
+    const limit = Math.min(end, base + maxHeaderBytes)
     const spans = this.spans
     for (;;) {
       const at = base + this.lineStart
-      if (at >= end) break
+      if (at >= limit) break
       const first = bytes[at]
       if (first === CR) {
-        if (at + 1 >= end) break
+        if (at + 1 >= limit) break
         if (bytes[at + 1] !== LF) throw new ParseError('bare-cr', 'CR not followed by LF')
-        if (at + 2 - base > maxHeaderBytes) throw headersTooLarge()
         const head = buildHead(bytes, base, this.requestLineEnd, spans, this.fieldCount, at, this.nonAscii)
         rb.consume(at + 2 - base)
         this.scanned = this.lineStart = this.fieldCount = 0
@@ -111,7 +123,7 @@ export class HeadParser {
       }
       if (first === LF) throw new ParseError('bare-lf', 'LF without CR')
       if (this.fieldCount >= maxHeaderCount) throw new ParseError('too-many-headers', 'too many header fields', 431)
-      const span = scanFieldLine(bytes, at, end)
+      const span = scanFieldLine(bytes, at, limit, this.cursor)
       if (span === null) break
       const n = 4 * this.fieldCount++
       spans[n] = span.colon - base
@@ -120,19 +132,9 @@ export class HeadParser {
       spans[n + 3] = span.lineEnd - base
       this.nonAscii ||= span.nonAscii
       this.lineStart = span.lineEnd + 2 - base
-      if (this.lineStart > maxHeaderBytes) throw headersTooLarge()
     }
-    return this.partial(end - base)
-  }
-
-  /** Records how far the buffer was seen and applies the limits of an incomplete head. */
-  private partial(pending: number): null {
-    this.scanned = pending
-    if (this.requestLineEnd < 0) {
-      // A request line of exactly N bytes is followed by CR: N + 1 pending bytes are still fine.
-      if (pending > this.limits.maxRequestLineBytes + 1) throw uriTooLong()
-    }
-    if (pending > this.limits.maxHeaderBytes) throw headersTooLarge()
+    // maxHeaderBytes bytes examined and the head has not ended: it can only be larger.
+    if (end - base >= maxHeaderBytes) throw headersTooLarge()
     return null
   }
 }

@@ -26,7 +26,8 @@ export interface ResponseContext {
 
 /** A serialized head and the framing its body must follow. */
 export interface SerializedHead {
-  bytes: Uint8Array
+  /** The head as latin1 text, blank line included; one char per byte. */
+  text: string
   framing: BodyFraming
   /** Body length for `'length'` framing. */
   length: number
@@ -139,7 +140,7 @@ export function serializeResponseHead(
   } else if (context.version === '1.0') {
     out += 'connection: keep-alive\r\n'
   }
-  return { bytes: latin1Encode(out + '\r\n'), framing, length, keepAlive }
+  return { text: out + '\r\n', framing, length, keepAlive }
 }
 
 /** Trailer section lines for a chunked body (RFC 9112 §7.1.2). */

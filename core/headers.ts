@@ -1,15 +1,14 @@
 /**
  * Rules for the fields that decide framing and persistence: Content-Length (RFC 9110 §8.6),
  * Transfer-Encoding (RFC 9112 §6.1), Connection (RFC 9110 §7.6.1), Host (RFC 9110 §7.2)
- * and Expect (RFC 9110 §10.1.1). Also the case-insensitive lookup on a `HeaderList`.
+ * and Expect (RFC 9110 §10.1.1). Also the case-insensitive lookup on a flat header list.
  * @module
  */
 import { HOST_CHAR, HTAB, SP, TCHAR } from './abnf.ts'
 import { ParseError } from './errors.ts'
-import type { HeaderList } from './events.ts'
 
 /** The first value of field `name` (any case), or undefined. */
-export function getHeader(headers: HeaderList, name: string): string | undefined {
+export function getHeader(headers: readonly string[], name: string): string | undefined {
   const lower = name.toLowerCase()
   for (let i = 0; i < headers.length; i += 2) {
     const n = headers[i]!

@@ -16,9 +16,9 @@ import { concatBytes } from './ascii.ts'
 import { Connection } from './connection.ts'
 import { ERROR_STATUS_TEXT, RemoteProtocolError } from './errors.ts'
 import { NEED_DATA, PAUSED, type RequestEvent } from './events.ts'
+import { abortRequest, LightRequest } from './light-request.ts'
+import { responseParts, type ResponseParts } from './light-response.ts'
 import {
-  bodyStream,
-  createRequest,
   isForbiddenMethod,
   fromHeaders,
   plainResponse,
@@ -70,7 +70,9 @@ export class ServedConnection {
   private served = 0
   private busy = false
   private closed = false
-  private abort: AbortController | null = null
+  /** The request being answered; its signal aborts if the client leaves. */
+  private request: LightRequest | null = null
+  private bodyDone = true
   private clientError: RemoteProtocolError | null = null
   private markDone!: () => void
 
@@ -179,11 +181,8 @@ export class ServedConnection {
     this.requestStart = this.headStart === 0 ? now : this.headStart
     this.headStart = 0
     this.clientError = null
-    const abort = new AbortController()
-    this.abort = abort
-    let bodyDone = event.contentLength === 0
+    this.bodyDone = event.contentLength === 0
     let response: Response
-    let request: Request | null = null
     const url = requestUrl(event, this.settings.scheme, this.fallbackAuthority())
     if (isForbiddenMethod(event.method)) {
       // Fetch cannot represent CONNECT, TRACE or TRACK (some runtimes' Request accepts them
@@ -193,59 +192,75 @@ export class ServedConnection {
       response = plainResponse(400, 'Bad Request: invalid request-target\n')
     } else {
       // Fetch forbids a body on GET/HEAD; one sent anyway is drained after the response.
-      const withBody = !bodyDone && event.method !== 'GET' && event.method !== 'HEAD'
-      const pull = async (): Promise<Uint8Array | null> => {
-        const chunk = await this.readBody(abort)
-        if (chunk === null) {
-          bodyDone = true
-          this.watchForDisconnect(abort)
-        }
-        return chunk
-      }
-      try {
-        request = createRequest(event, url, withBody ? bodyStream(pull, () => {}) : null, abort.signal)
-      } catch {
-        // A method or URL the runtime's Request refuses.
-        response = plainResponse(501, 'Not Implemented\n')
-      }
-      if (request !== null) {
-        if (bodyDone || !withBody) this.watchForDisconnect(abort)
-        response = await this.callApp(request)
-      }
+      const withBody = !this.bodyDone && event.method !== 'GET' && event.method !== 'HEAD'
+      const request = new LightRequest(event.method, url, event.headers, withBody ? this.pullBody : null)
+      this.request = request
+      if (!withBody) this.watchForDisconnect(request)
+      const result = this.callApp(request as unknown as Request)
+      response = result instanceof Promise ? await result : result
     }
     if (this.clientError !== null) response = this.errorResponse(this.clientError)
     if (this.closed) return
-    const bytes = await this.writeResponse(response!, event)
-    this.abort = null
+    const written = this.writeResponse(response, event)
+    const bytes = typeof written === 'number' ? written : await written
+    this.request = null
     this.busy = false
     this.served++
-    if (this.settings.options.accessLog !== undefined) this.logAccess(event, response!.status, bytes, now)
+    if (this.settings.options.accessLog !== undefined) this.logAccess(event, response.status, bytes, now)
     if (!this.closed && this.conn.clientState === 'send-body') await this.drainBody()
   }
 
-  private async callApp(request: Request): Promise<Response> {
+  /** The app's body reads: the next chunk, or null at the end. */
+  private readonly pullBody = async (): Promise<Uint8Array | null> => {
+    const request = this.request
+    const chunk = await this.readBody()
+    if (chunk === null && request !== null && request === this.request) {
+      this.bodyDone = true
+      this.watchForDisconnect(request)
+    }
+    return chunk
+  }
+
+  /** Calls the app; a Response returned synchronously is used without a microtask hop. */
+  private callApp(request: Request): Response | Promise<Response> {
+    let result: Response | Promise<Response>
     try {
-      const response = await this.settings.handler(request, this.info)
+      result = this.settings.handler(request, this.info)
+    } catch (error) {
+      return this.appFailed(error, request)
+    }
+    if (result instanceof Response) return result
+    return this.awaitApp(result, request)
+  }
+
+  private async awaitApp(result: unknown, request: Request): Promise<Response> {
+    try {
+      const response = await result
       if (response instanceof Response) return response
       throw new TypeError(`the handler returned ${Object.prototype.toString.call(response)}, not a Response`)
     } catch (error) {
-      if (this.clientError !== null) return this.errorResponse(this.clientError)
-      this.settings.log(`handler failed for ${request.method} ${request.url}`, error)
-      const onError = this.settings.options.onError
-      if (onError !== undefined) {
-        try {
-          const fallback = await onError(error, request)
-          if (fallback instanceof Response) return fallback
-        } catch (secondary) {
-          this.settings.log('onError failed', secondary)
-        }
-      }
-      return plainResponse(500, 'Internal Server Error\n')
+      return this.appFailed(error, request)
     }
   }
 
+  /** A handler that threw or returned no Response: onError's response, else a bare 500. */
+  private async appFailed(error: unknown, request: Request): Promise<Response> {
+    if (this.clientError !== null) return this.errorResponse(this.clientError)
+    this.settings.log(`handler failed for ${request.method} ${request.url}`, error)
+    const onError = this.settings.options.onError
+    if (onError !== undefined) {
+      try {
+        const fallback = await onError(error, request)
+        if (fallback instanceof Response) return fallback
+      } catch (secondary) {
+        this.settings.log('onError failed', secondary)
+      }
+    }
+    return plainResponse(500, 'Internal Server Error\n')
+  }
+
   /** The next request body chunk for the app, or null at its end. */
-  private async readBody(abort: AbortController): Promise<Uint8Array | null> {
+  private async readBody(): Promise<Uint8Array | null> {
     if (this.conn.waitingForContinue) await this.write(this.conn.send({ type: 'informational', status: 100 }))
     for (;;) {
       let event
@@ -254,7 +269,7 @@ export class ServedConnection {
       } catch (error) {
         if (error instanceof RemoteProtocolError) {
           this.clientError = error
-          if (error.code === 'unexpected-eof') abort.abort()
+          if (error.code === 'unexpected-eof' && this.request !== null) abortRequest(this.request)
         }
         throw error
       }
@@ -266,22 +281,29 @@ export class ServedConnection {
   }
 
   /** Keeps one read pending while the app runs: EOF or a reset means the client left. */
-  private watchForDisconnect(abort: AbortController): void {
+  private watchForDisconnect(request: LightRequest): void {
     if (this.pendingRead !== null || this.closed) return
     const read = this.transport.read()
     this.pendingRead = read
     read.then(
       (chunk) => {
-        if (chunk === null && this.abort === abort) abort.abort()
+        if (chunk === null && this.request === request) abortRequest(request)
       },
       () => {
-        if (this.abort === abort) abort.abort()
+        if (this.request === request) abortRequest(request)
       },
     )
   }
 
   /** Writes the response; returns the body bytes sent (for the access log). */
-  private async writeResponse(response: Response, event: RequestEvent): Promise<number> {
+  private writeResponse(response: Response, event: RequestEvent): number | Promise<number> {
+    const parts = responseParts(response)
+    if (parts !== null) return this.writeParts(parts)
+    return this.writeStream(response, event)
+  }
+
+  /** Any other Response: its body is read as a stream, as fast as the socket drains. */
+  private async writeStream(response: Response, event: RequestEvent): Promise<number> {
     const status = response.status
     const headers = fromHeaders(response.headers)
     const body = response.body
@@ -342,6 +364,27 @@ export class ServedConnection {
       this.close(true)
     }
     return sent
+  }
+
+  /** A light response with a string or bytes body: head and body in one write, no stream. */
+  private writeParts(parts: ResponseParts): number | Promise<number> {
+    const body = parts.body ?? EMPTY
+    let out: Uint8Array
+    try {
+      out = this.conn.respond(
+        { type: 'response', status: parts.status, reason: parts.statusText || undefined, headers: parts.headers },
+        body,
+      )
+    } catch (error) {
+      this.settings.log('invalid response from the handler', error)
+      if (this.conn.serverState !== 'send-response') {
+        this.close(true)
+        return 0
+      }
+      return this.writeParts({ status: 500, statusText: '', headers: [], body: 'Internal Server Error\n' })
+    }
+    const pending = this.write(out)
+    return pending === undefined ? body.length : pending.then(() => body.length)
   }
 
   /** Discards a body the app did not read, up to `maxDrainBytes`; beyond that, closes. */
@@ -431,7 +474,7 @@ export class ServedConnection {
     if (this.closed) return
     this.closed = true
     this.deadline = 0
-    this.abort?.abort()
+    if (this.request !== null) abortRequest(this.request)
     if (force) this.transport.abort()
     else this.transport.close()
     this.markDone()

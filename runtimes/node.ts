@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs'
 import net from 'node:net'
 import tls from 'node:tls'
 import type { App, Server, ServeOptions } from '../core/options.ts'
+import { LightResponse } from '../core/light-response.ts'
 import { formatUrl, startServer, type Listener } from '../core/server.ts'
 import { SocketQueue } from '../core/socket-queue.ts'
 import type { Transport } from '../core/transport.ts'
@@ -64,6 +65,23 @@ function socketTransport(socket: net.Socket): Transport {
   }
 }
 
+/** Node-only options. */
+export interface NodeServeOptions extends ServeOptions {
+  /**
+   * Install Portico's light `Response` as the global `Response` (default true). Node 20's
+   * own costs 10–13 µs per `new Response()`; the light one records its body and init and
+   * builds the real one only if something needs it. `false` leaves the global alone.
+   */
+  lightResponse?: boolean
+}
+
+/** Replaces the global `Response` with `LightResponse` (idempotent). */
+export function installLightResponse(): void {
+  if (globalThis.Response !== (LightResponse as unknown as typeof Response)) {
+    globalThis.Response = LightResponse as unknown as typeof Response
+  }
+}
+
 /**
  * Serves `app` on Node.js.
  *
@@ -73,7 +91,8 @@ function socketTransport(socket: net.Socket): Transport {
  * await server.ready()
  * ```
  */
-export function serve(app: App, options: ServeOptions = {}): Server {
+export function serve(app: App, options: NodeServeOptions = {}): Server {
+  if (options.lightResponse !== false) installLightResponse()
   return startServer(app, options, runtime, (onConnection) => {
     const accept = (socket: net.Socket): void => onConnection(socketTransport(socket))
     // allowHalfOpen: a client that half-closes after its request still gets the response,

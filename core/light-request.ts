@@ -1,0 +1,189 @@
+/**
+ * A `Request` that costs almost nothing until the app needs more than its method, URL and
+ * headers. Building a real Request costs 1–6 µs per request (Node's is the dearest), a large
+ * share of a whole request's budget; most apps read only method, url and a header or two.
+ *
+ * Its prototype chain runs through the runtime's `Request.prototype`, so `instanceof Request`
+ * and `Object.prototype.toString` hold. Method, url, headers, signal and the body readers
+ * (text, json, arrayBuffer, bytes, blob) are served directly; every other member first
+ * builds the real Request (same method, URL, headers, body stream and signal) and delegates
+ * to it, so what the standard says of those members holds because the runtime does it.
+ * @module
+ */
+import { concatBytes } from './ascii.ts'
+import { getHeader } from './headers.ts'
+
+/** Reads the next request body chunk; null at the end. */
+export type BodyPull = () => Promise<Uint8Array | null>
+
+const EMPTY = new Uint8Array(0)
+const decoder = new TextDecoder()
+const RealRequest = Request
+
+/** Aborts a light request's signal (the client went away); set in the class's static block. */
+export let abortRequest: (request: LightRequest, reason?: unknown) => void
+
+/** See the module comment. Create with `new LightRequest(…)`; apps only ever see it as a Request. */
+export class LightRequest {
+  #method: string
+  #url: string
+  #list: readonly string[]
+  #pull: BodyPull | null
+  #headers: Headers | null = null
+  #controller: AbortController | null = null
+  #abortReason: unknown = undefined
+  #aborted = false
+  #stream: ReadableStream<Uint8Array> | null = null
+  #used = false
+  #real: Request | null = null
+
+  constructor(method: string, url: string, headers: readonly string[], pull: BodyPull | null) {
+    this.#method = method
+    this.#url = url
+    this.#list = headers
+    this.#pull = pull
+  }
+
+  static {
+    abortRequest = (request, reason) => {
+      if (request.#aborted) return
+      request.#aborted = true
+      request.#abortReason = reason
+      request.#controller?.abort(reason)
+    }
+  }
+
+  get method(): string {
+    return this.#method
+  }
+
+  get url(): string {
+    return this.#url
+  }
+
+  get headers(): Headers {
+    if (this.#real !== null) return this.#real.headers
+    if (this.#headers === null) {
+      const headers = new Headers()
+      const list = this.#list
+      for (let i = 0; i < list.length; i += 2) headers.append(list[i]!, list[i + 1]!)
+      this.#headers = headers
+    }
+    return this.#headers
+  }
+
+  get signal(): AbortSignal {
+    if (this.#controller === null) {
+      this.#controller = new AbortController()
+      if (this.#aborted) this.#controller.abort(this.#abortReason)
+    }
+    return this.#controller.signal
+  }
+
+  get body(): ReadableStream<Uint8Array> | null {
+    if (this.#real !== null) return this.#real.body
+    return this.#bodyStream()
+  }
+
+  get bodyUsed(): boolean {
+    return this.#real !== null ? this.#real.bodyUsed : this.#used
+  }
+
+  text(): Promise<string> {
+    return this.#readAll().then((bytes) => decoder.decode(bytes))
+  }
+
+  json(): Promise<unknown> {
+    return this.text().then((text) => JSON.parse(text))
+  }
+
+  bytes(): Promise<Uint8Array> {
+    return this.#readAll().then((bytes) => new Uint8Array(bytes))
+  }
+
+  arrayBuffer(): Promise<ArrayBuffer> {
+    // A copy: the bytes are a view into a socket buffer, which may hold the next request.
+    return this.#readAll().then((bytes) => new Uint8Array(bytes).buffer as ArrayBuffer)
+  }
+
+  blob(): Promise<Blob> {
+    return this.#readAll().then((bytes) => new Blob([bytes as Uint8Array<ArrayBuffer>], { type: getHeader(this.#list, 'content-type') ?? '' }))
+  }
+
+  /** The real Request, built once with the same method, URL, headers, body and signal. */
+  #materialize(): Request {
+    if (this.#real === null) {
+      const init: RequestInit & { duplex?: 'half' } = { method: this.#method, headers: this.headers, signal: this.signal }
+      const body = this.#bodyStream()
+      if (body !== null) {
+        init.body = body
+        init.duplex = 'half'
+      }
+      this.#real = new RealRequest(this.#url, init)
+    }
+    return this.#real
+  }
+
+  #bodyStream(): ReadableStream<Uint8Array> | null {
+    const pull = this.#pull
+    if (pull === null) return null
+    if (this.#stream === null) {
+      this.#stream = new ReadableStream<Uint8Array>(
+        {
+          pull: async (controller) => {
+            this.#used = true
+            const chunk = await pull()
+            if (chunk === null) controller.close()
+            else controller.enqueue(chunk)
+          },
+        },
+        { highWaterMark: 0 },
+      )
+    }
+    return this.#stream
+  }
+
+  /** The whole body, read straight from the connection unless a stream or real Request exists. */
+  async #readAll(): Promise<Uint8Array> {
+    if (this.#real !== null || this.#stream !== null) {
+      return new Uint8Array(await this.#materialize().arrayBuffer())
+    }
+    if (this.#used) throw new TypeError('Body is unusable: it has already been read')
+    this.#used = true
+    const pull = this.#pull
+    if (pull === null) return EMPTY
+    const chunks: Uint8Array[] = []
+    for (let chunk = await pull(); chunk !== null; chunk = await pull()) chunks.push(chunk)
+    return chunks.length === 1 ? chunks[0]! : concatBytes(chunks)
+  }
+
+  /** Used by the generic delegates below. */
+  static materialize(request: LightRequest): Request {
+    return request.#materialize()
+  }
+}
+
+// Every other member of the runtime's Request (clone, formData, cache, mode, … and any
+// runtime extras) is delegated to the real Request.
+Object.setPrototypeOf(LightRequest.prototype, RealRequest.prototype)
+for (const name of Object.getOwnPropertyNames(RealRequest.prototype)) {
+  if (name === 'constructor' || Object.prototype.hasOwnProperty.call(LightRequest.prototype, name)) continue
+  const descriptor = Object.getOwnPropertyDescriptor(RealRequest.prototype, name)!
+  if (descriptor.get !== undefined) {
+    Object.defineProperty(LightRequest.prototype, name, {
+      configurable: true,
+      get(this: LightRequest) {
+        return Reflect.get(RealRequest.prototype, name, LightRequest.materialize(this))
+      },
+    })
+  } else if (typeof descriptor.value === 'function') {
+    Object.defineProperty(LightRequest.prototype, name, {
+      configurable: true,
+      writable: true,
+      value(this: LightRequest, ...args: unknown[]) {
+        const real = LightRequest.materialize(this)
+        return (real as unknown as Record<string, (...a: unknown[]) => unknown>)[name]!(...args)
+      },
+    })
+  }
+}

@@ -1,0 +1,186 @@
+/**
+ * A `Response` that only records its body and init until something needs the real one. On
+ * Node 20 `new Response('Hello')` costs 10–13 µs, most of a whole request's budget; the
+ * server reads a light response's string or bytes body directly, with no stream at all.
+ *
+ * A driver may install it as the global `Response` (the Node driver does, unless told not
+ * to); it is then what `new Response()` in app code builds. `instanceof Response` holds for
+ * light and real responses alike, and every member not answered from the recorded init
+ * (body, clone(), text(), …) builds the real Response and delegates to it.
+ * @module
+ */
+import { isFieldValue } from './abnf.ts'
+
+/** Where an installed LightResponse keeps the runtime's own Response. */
+export const REAL_RESPONSE: unique symbol = Symbol.for('portico.RealResponse') as never
+// If a LightResponse is already installed (a second copy of this module), use the real one.
+const RealResponse: typeof Response =
+  (Response as unknown as { [REAL_RESPONSE]?: typeof Response })[REAL_RESPONSE] ?? Response
+const TEXT_PLAIN = 'text/plain;charset=UTF-8'
+
+/** The parts of a light response the server can write without building the real one. */
+export interface ResponseParts {
+  status: number
+  statusText: string
+  /** Flat header list. */
+  headers: string[]
+  /** A string (UTF-8), bytes, or null for no body. */
+  body: string | Uint8Array | null
+}
+
+/** Reads a light response's parts, or returns null when the real Response is needed. */
+export let responseParts: (response: unknown) => ResponseParts | null
+
+/** See the module comment. */
+export class LightResponse {
+  #body: unknown
+  #init: ResponseInit | undefined
+  #headers: Headers | null = null
+  #real: Response | null = null
+
+  constructor(body?: BodyInit | null, init?: ResponseInit) {
+    const status = init?.status
+    if (status !== undefined && (!Number.isInteger(status) || status < 200 || status > 599)) {
+      throw new RangeError(`init["status"] must be in the range of 200 to 599, inclusive (got ${status})`)
+    }
+    if (init?.statusText !== undefined && !isFieldValue(init.statusText)) throw new TypeError('invalid statusText')
+    if (body != null && (status === 204 || status === 205 || status === 304)) {
+      throw new TypeError(`a response with status ${status} cannot have a body`)
+    }
+    this.#body = body ?? null
+    this.#init = init
+  }
+
+  static {
+    responseParts = (response) => {
+      // A brand check: `instanceof LightResponse` is true of real Responses too (hasInstance).
+      if (typeof response !== 'object' || response === null || !(#real in response) || response.#real !== null) return null
+      const body = response.#body
+      let bytes: string | Uint8Array | null
+      if (body === null || typeof body === 'string' || body instanceof Uint8Array) bytes = body
+      else if (body instanceof ArrayBuffer) bytes = new Uint8Array(body)
+      else return null
+      const headers = response.#headers !== null ? flatten(response.#headers) : initHeaders(response.#init?.headers)
+      if (headers === null) return null
+      if (typeof body === 'string' && !hasName(headers, 'content-type')) headers.push('content-type', TEXT_PLAIN)
+      return { status: response.status, statusText: response.statusText, headers, body: bytes }
+    }
+  }
+
+  get status(): number {
+    return this.#real?.status ?? this.#init?.status ?? 200
+  }
+
+  get statusText(): string {
+    return this.#real?.statusText ?? this.#init?.statusText ?? ''
+  }
+
+  get ok(): boolean {
+    return this.status >= 200 && this.status <= 299
+  }
+
+  get headers(): Headers {
+    if (this.#real !== null) return this.#real.headers
+    if (this.#headers === null) {
+      const headers = new Headers(this.#init?.headers)
+      if (typeof this.#body === 'string' && !headers.has('content-type')) headers.set('content-type', TEXT_PLAIN)
+      this.#headers = headers
+    }
+    return this.#headers
+  }
+
+  /** Builds the real Response once, with the recorded body and init (and any header changes). */
+  static materialize(response: LightResponse): Response {
+    if (response.#real === null) {
+      const init: ResponseInit = { ...response.#init }
+      if (response.#headers !== null) init.headers = response.#headers
+      response.#real = new RealResponse(response.#body as BodyInit | null, init)
+    }
+    return response.#real
+  }
+
+  /** `Response.json()`, light. */
+  static json(data: unknown, init?: ResponseInit): Response {
+    const body = JSON.stringify(data)
+    if (body === undefined) throw new TypeError('the value is not JSON-serializable')
+    if (init?.headers === undefined) {
+      return new LightResponse(body, { ...init, headers: { 'content-type': 'application/json' } }) as unknown as Response
+    }
+    const headers = new Headers(init.headers)
+    if (!headers.has('content-type')) headers.set('content-type', 'application/json')
+    return new LightResponse(body, { ...init, headers }) as unknown as Response
+  }
+
+  static error(): Response {
+    return RealResponse.error()
+  }
+
+  static redirect(url: string | URL, status?: number): Response {
+    return RealResponse.redirect(url, status)
+  }
+
+  /** Real responses (from fetch, say) are Responses too. */
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return value instanceof RealResponse
+  }
+}
+
+Object.defineProperty(LightResponse, REAL_RESPONSE, { value: RealResponse })
+Object.setPrototypeOf(LightResponse.prototype, RealResponse.prototype)
+Object.setPrototypeOf(LightResponse, RealResponse)
+for (const name of Object.getOwnPropertyNames(RealResponse.prototype)) {
+  if (name === 'constructor' || Object.prototype.hasOwnProperty.call(LightResponse.prototype, name)) continue
+  const descriptor = Object.getOwnPropertyDescriptor(RealResponse.prototype, name)!
+  if (descriptor.get !== undefined) {
+    Object.defineProperty(LightResponse.prototype, name, {
+      configurable: true,
+      get(this: LightResponse) {
+        return Reflect.get(RealResponse.prototype, name, LightResponse.materialize(this))
+      },
+    })
+  } else if (typeof descriptor.value === 'function') {
+    Object.defineProperty(LightResponse.prototype, name, {
+      configurable: true,
+      writable: true,
+      value(this: LightResponse, ...args: unknown[]) {
+        const real = LightResponse.materialize(this)
+        return (real as unknown as Record<string, (...a: unknown[]) => unknown>)[name]!(...args)
+      },
+    })
+  }
+}
+
+function flatten(headers: Headers): string[] {
+  const out: string[] = []
+  for (const [name, value] of headers) out.push(name, value)
+  return out
+}
+
+/** HeadersInit → flat list without building a Headers; null for shapes left to Headers. */
+function initHeaders(init: HeadersInit | undefined): string[] | null {
+  if (init === undefined) return []
+  if (init instanceof Headers) return flatten(init)
+  const out: string[] = []
+  if (Array.isArray(init)) {
+    for (const pair of init) {
+      if (pair.length !== 2) return null
+      out.push(pair[0]!, trimHttpWhitespace(String(pair[1])))
+    }
+    return out
+  }
+  if (typeof init !== 'object' || Object.getPrototypeOf(init) !== Object.prototype) return null
+  for (const name in init) out.push(name, trimHttpWhitespace(String((init as Record<string, string>)[name])))
+  return out
+}
+
+/** Headers normalizes values by stripping HTTP whitespace at both ends (Fetch §2.2). */
+function trimHttpWhitespace(value: string): string {
+  return /^[\t\n\r ]|[\t\n\r ]$/.test(value) ? value.replace(/^[\t\n\r ]+|[\t\n\r ]+$/g, '') : value
+}
+
+function hasName(list: readonly string[], lower: string): boolean {
+  for (let i = 0; i < list.length; i += 2) {
+    if (list[i]!.length === lower.length && list[i]!.toLowerCase() === lower) return true
+  }
+  return false
+}
