@@ -1,6 +1,8 @@
 // Runs under node (tsx), deno and bun: parses a pipelined chunked request with the engine and
 // prints the events and response bytes as JSON, so the three runtimes can be compared.
 import { Connection, NEED_DATA, PAUSED } from '../../core/mod.ts'
+import { LightRequest } from '../../core/light-request.ts'
+import { LightResponse, responseParts } from '../../core/light-response.ts'
 
 const conn = new Connection({ clock: () => 784111777000 })
 const text = (b: Uint8Array): string => new TextDecoder().decode(b)
@@ -29,4 +31,18 @@ try {
 } catch (e) {
   error = `${(e as { name: string }).name}:${(e as { code: string }).code}:${(e as { statusHint: number }).statusHint}`
 }
-console.log(JSON.stringify({ events, error }))
+// The light fetch objects on this runtime's own Request and Response.
+const chunks = [new TextEncoder().encode('a=1')]
+const light = new LightRequest('POST', 'http://x/y', ['Content-Type', 'application/x-www-form-urlencoded'], async () => chunks.shift() ?? null) as unknown as Request
+const copy = light.clone()
+const R = LightResponse as unknown as typeof Response
+const fetchObjects = {
+  isRequest: light instanceof Request,
+  tag: Object.prototype.toString.call(light),
+  cloned: await copy.text(),
+  form: (await light.formData()).get('a'),
+  isResponse: new R('x') instanceof Response && new Response('y') instanceof R,
+  parts: responseParts(R.json({ ok: true })),
+  text: await new R('z', { status: 201 }).text(),
+}
+console.log(JSON.stringify({ events, error, fetchObjects }))

@@ -1,0 +1,69 @@
+// LightResponse behaves as the standard Response, and the server can read its parts directly.
+import { describe, expect, it } from 'vitest'
+import { LightResponse, responseParts } from '../../core/light-response.ts'
+
+const R = LightResponse as unknown as typeof Response
+
+describe('LightResponse', () => {
+  it('is a Response, and real Responses are LightResponses', () => {
+    const light = new R('x')
+    expect(light instanceof Response).toBe(true)
+    expect(light instanceof R).toBe(true)
+    expect(new Response('y') instanceof R).toBe(true)
+    expect(Object.prototype.toString.call(light)).toBe('[object Response]')
+  })
+
+  it('answers status, statusText, ok and headers from its init', () => {
+    const r = new R('hi', { status: 201, statusText: 'Made', headers: { 'X-A': '1' } })
+    expect([r.status, r.statusText, r.ok]).toEqual([201, 'Made', true])
+    expect(r.headers.get('x-a')).toBe('1')
+    expect(r.headers.get('content-type')).toBe('text/plain;charset=UTF-8')
+    expect(new R(null, { status: 404 }).ok).toBe(false)
+  })
+
+  it('reads its body through the real Response', async () => {
+    expect(await new R('text').text()).toBe('text')
+    expect(await R.json({ a: [1] }).json()).toEqual({ a: [1] })
+    expect(new Uint8Array(await new R(new Uint8Array([1, 2])).arrayBuffer())).toEqual(new Uint8Array([1, 2]))
+    const r = new R('once')
+    await r.text()
+    expect(r.bodyUsed).toBe(true)
+    await expect(r.text()).rejects.toThrow(TypeError)
+  })
+
+  it('clones', async () => {
+    const r = new R('twice')
+    const c = r.clone()
+    expect([await r.text(), await c.text()]).toEqual(['twice', 'twice'])
+  })
+
+  it('validates like the standard constructor', () => {
+    expect(() => new R('x', { status: 99 })).toThrow(RangeError)
+    expect(() => new R('x', { status: 600 })).toThrow(RangeError)
+    expect(() => new R('x', { status: 204 })).toThrow(TypeError)
+    expect(() => R.json(undefined)).toThrow(TypeError)
+  })
+
+  it('delegates error() and redirect()', () => {
+    expect(R.error().type).toBe('error')
+    expect(R.redirect('http://a/', 302).headers.get('location')).toBe('http://a/')
+  })
+
+  it('gives the server its parts, with header changes made after construction', () => {
+    const r = new R('hello', { headers: [['Set-Cookie', 'a=1'], ['Set-Cookie', 'b=2']] })
+    expect(responseParts(r)).toEqual({
+      status: 200, statusText: '', body: 'hello',
+      headers: ['Set-Cookie', 'a=1', 'Set-Cookie', 'b=2', 'content-type', 'text/plain;charset=UTF-8'],
+    })
+    r.headers.set('x-late', 'yes')
+    expect(responseParts(r)!.headers).toContain('x-late')
+    expect(responseParts(new Response('real'))).toBe(null)
+    expect(responseParts(new R(new ReadableStream()))).toBe(null)
+  })
+
+  it('gives up its parts once the real Response exists', async () => {
+    const r = new R('x')
+    void r.body
+    expect(responseParts(r)).toBe(null)
+  })
+})
