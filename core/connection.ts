@@ -52,12 +52,10 @@ export interface ConnectionOptions {
 
 const EMPTY = new Uint8Array(0)
 
-/** ASCII and short enough that checking is cheaper than encoding. */
-function isShortAscii(s: string): boolean {
-  if (s.length > 4096) return false
-  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return false
-  return true
-}
+const encoder = new TextEncoder()
+/** Strings up to this many chars are UTF-8 encoded into `scratch` (3 bytes per char at most). */
+const SCRATCH_CHARS = 16 * 1024
+const scratch = new Uint8Array(3 * SCRATCH_CHARS)
 
 /** The sans-I/O HTTP/1.1 server side of one connection. */
 export class Connection {
@@ -272,11 +270,13 @@ export class Connection {
    * buffer: head, body and end, ready for a single write. The hot path for small responses.
    */
   respond(event: ResponseHeadEvent, body: Uint8Array | string): Uint8Array {
-    let bytes: Uint8Array | null = typeof body === 'string' ? null : body
-    let length: number
-    if (bytes !== null) length = bytes.length
-    else if (isShortAscii(body as string)) length = (body as string).length
-    else length = (bytes = utf8Encode(body as string)).length
+    let bytes: Uint8Array
+    if (typeof body !== 'string') bytes = body
+    else if (body.length <= SCRATCH_CHARS) {
+      // Small strings are encoded natively into a scratch buffer to learn their length.
+      bytes = scratch.subarray(0, encoder.encodeInto(body, scratch).written)
+    } else bytes = utf8Encode(body)
+    const length = bytes.length
     const head = this.startResponse(event.status, event.reason, event.headers, length)
     const text = head.text
     const sendsBody = head.framing !== 'none' && length > 0
@@ -285,11 +285,13 @@ export class Connection {
       throw new LocalProtocolError('invalid-response', 'body length differs from its Content-Length', 500)
     }
     const out = new Uint8Array(text.length + (sendsBody ? length : 0))
-    for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i)
-    if (sendsBody) {
-      if (bytes !== null) out.set(bytes, text.length)
-      else for (let i = 0, s = body as string; i < length; i++) out[text.length + i] = s.charCodeAt(i)
+    // The head is latin1; encodeInto is exact when it is ASCII (it then reads every char
+    // into as many bytes), which is the rule. Anything else takes the byte loop.
+    const r = encoder.encodeInto(text, out)
+    if (r.read !== text.length || r.written !== text.length) {
+      for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i)
     }
+    if (sendsBody) out.set(bytes, text.length)
     this.encoder = null
     this.state.serverEvent('end')
     if (this.state.server === 'idle') this.request = null
