@@ -8,6 +8,7 @@ export default defineConfig({
     node: 'runtimes/node.ts',
     deno: 'runtimes/deno.ts',
     bun: 'runtimes/bun.ts',
+    testing: 'runtimes/testing.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,

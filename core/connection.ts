@@ -211,6 +211,16 @@ export class Connection {
     }
   }
 
+  /** Like `send({ type: 'data', bytes })`, but returns the framed parts without copying `bytes`. */
+  sendParts(bytes: Uint8Array): Uint8Array[] {
+    try {
+      return this.requireEncoder().parts(bytes)
+    } catch (error) {
+      if (error instanceof LocalProtocolError) this.state.error('server')
+      throw error
+    }
+  }
+
   /** Ends the connection after the current exchange (graceful shutdown, timeouts). */
   disableKeepAlive(): void {
     this.state.disableKeepAlive()

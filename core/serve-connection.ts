@@ -298,19 +298,21 @@ export class ServedConnection {
   /** Writes the response; returns the body bytes sent (for the access log). */
   private writeResponse(response: Response, event: RequestEvent): number | Promise<number> {
     const parts = responseParts(response)
-    if (parts !== null) return this.writeParts(parts)
+    if (parts !== null) return this.writeParts(parts, event.method)
     return this.writeStream(response, event)
   }
 
   /** Any other Response: its body is read as a stream, as fast as the socket drains. */
   private async writeStream(response: Response, event: RequestEvent): Promise<number> {
     const status = response.status
+    const reason = response.statusText || undefined
     const headers = fromHeaders(response.headers)
     const body = response.body
     const conn = this.conn
     if (body === null) {
       await this.write(concatBytes([
-        conn.send({ type: 'response', status, headers, contentLength: 0 }),
+        // A HEAD answered without a body says nothing about the length (RFC 9110 §8.6).
+        conn.send({ type: 'response', status, reason, headers, contentLength: event.method === 'HEAD' ? undefined : 0 }),
         conn.send({ type: 'end' }),
       ]))
       return 0
@@ -328,6 +330,7 @@ export class ServedConnection {
       head = conn.send({
         type: 'response',
         status,
+        reason,
         headers,
         contentLength: probe.complete ? (probe.first?.length ?? 0) : undefined,
       })
@@ -342,23 +345,28 @@ export class ServedConnection {
       return probe.first?.length ?? 0
     }
     let sent = probe.first!.length
+    let bodyFailure: unknown = null
     try {
-      await this.write(concatBytes([head, conn.send({ type: 'data', bytes: probe.first! })]))
+      await this.writeMany([head, ...conn.sendParts(probe.first!)])
       if (event.method === 'HEAD') {
         void reader.cancel().catch(() => {})
       } else {
         for (let next = probe.second!; ; next = reader.read()) {
-          const result = await next
+          const result = await next.catch((error: unknown) => {
+            bodyFailure = error ?? new Error('response body stream errored')
+            throw error
+          })
           if (result.done) break
           const bytes = toBytes(result.value)
           sent += bytes.length
-          await this.write(conn.send({ type: 'data', bytes }))
+          await this.writeMany(conn.sendParts(bytes))
         }
       }
       await this.write(conn.send({ type: 'end' }))
     } catch (error) {
       // Mid-body failure: the client must see a truncated response, so abort the connection.
-      if (error !== CLOSED) this.settings.log('response body failed mid-way; connection aborted', error)
+      // A failed write means the client left: nothing for the error log.
+      if (bodyFailure !== null) this.settings.log('response body failed mid-way; connection aborted', bodyFailure)
       void reader.cancel(error).catch(() => {})
       conn.sendFailed()
       this.close(true)
@@ -367,21 +375,22 @@ export class ServedConnection {
   }
 
   /** A light response with a string or bytes body: head and body in one write, no stream. */
-  private writeParts(parts: ResponseParts): number | Promise<number> {
+  private writeParts(parts: ResponseParts, method: string): number | Promise<number> {
     const body = parts.body ?? EMPTY
     let out: Uint8Array
     try {
-      out = this.conn.respond(
-        { type: 'response', status: parts.status, reason: parts.statusText || undefined, headers: parts.headers },
-        body,
-      )
+      const head = { type: 'response', status: parts.status, reason: parts.statusText || undefined, headers: parts.headers } as const
+      // A HEAD answered without a body says nothing about the length (RFC 9110 §8.6).
+      out = parts.body === null && method === 'HEAD'
+        ? concatBytes([this.conn.send(head), this.conn.send({ type: 'end' })])
+        : this.conn.respond(head, body)
     } catch (error) {
       this.settings.log('invalid response from the handler', error)
       if (this.conn.serverState !== 'send-response') {
         this.close(true)
         return 0
       }
-      return this.writeParts({ status: 500, statusText: '', headers: [], body: 'Internal Server Error\n' })
+      return this.writeParts({ status: 500, statusText: '', headers: [], body: 'Internal Server Error\n' }, method)
     }
     const pending = this.write(out)
     return pending === undefined ? body.length : pending.then(() => body.length)
@@ -401,6 +410,20 @@ export class ServedConnection {
     } catch (error) {
       if (error === CLOSED) return
       this.conn.disableKeepAlive()
+    }
+  }
+
+  /** Writes framed parts: gathered when the transport can, else joined into one buffer. */
+  private writeMany(parts: Uint8Array[]): Promise<void> | void {
+    if (parts.length <= 1) return parts.length === 0 ? undefined : this.write(parts[0]!)
+    if (this.transport.writeMany === undefined) return this.write(concatBytes(parts))
+    if (this.closed) throw CLOSED
+    const pending = this.transport.writeMany(parts)
+    if (pending !== undefined) {
+      return pending.catch((error: unknown) => {
+        this.close(true)
+        throw error
+      })
     }
   }
 

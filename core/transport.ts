@@ -18,6 +18,11 @@ export interface Transport {
    * not be modified after the call.
    */
   write(bytes: Uint8Array): Promise<void> | void
+  /**
+   * Optional gathered write (writev): queues `parts` in order as one write, so large body
+   * chunks go out without being copied next to their framing. Same backpressure contract.
+   */
+  writeMany?(parts: readonly Uint8Array[]): Promise<void> | void
   /** Flushes what was written, then closes. */
   close(): void
   /** Closes at once, discarding unsent bytes (used after a broken response). */

@@ -28,25 +28,38 @@ function socketTransport(socket: net.Socket): Transport {
   socket.on('close', () => queue.end())
   socket.on('error', (error) => queue.error(error))
   let drained: Promise<void> | null = null
+  const waitForDrain = (): Promise<void> => {
+    drained ??= new Promise<void>((resolve, reject) => {
+      const settle = (error?: Error): void => {
+        socket.off('drain', onDrain)
+        socket.off('close', onClose)
+        drained = null
+        if (error) reject(error)
+        else resolve()
+      }
+      const onDrain = (): void => settle()
+      const onClose = (): void => settle(new Error('socket closed'))
+      socket.on('drain', onDrain)
+      socket.on('close', onClose)
+    })
+    return drained
+  }
   return {
     read: () => queue.read(),
     write(bytes) {
       if (socket.destroyed) return Promise.reject(new Error('socket closed'))
-      if (socket.write(bytes) || drained !== null) return drained ?? undefined
-      drained = new Promise<void>((resolve, reject) => {
-        const settle = (error?: Error): void => {
-          socket.off('drain', onDrain)
-          socket.off('close', onClose)
-          drained = null
-          if (error) reject(error)
-          else resolve()
-        }
-        const onDrain = (): void => settle()
-        const onClose = (): void => settle(new Error('socket closed'))
-        socket.on('drain', onDrain)
-        socket.on('close', onClose)
-      })
-      return drained
+      if (socket.write(bytes) && drained === null) return
+      return waitForDrain()
+    },
+    writeMany(parts) {
+      if (socket.destroyed) return Promise.reject(new Error('socket closed'))
+      // Corked writes leave as one writev, without joining the parts.
+      socket.cork()
+      let ok = true
+      for (const part of parts) ok = socket.write(part)
+      socket.uncork()
+      if (ok && drained === null) return
+      return waitForDrain()
     },
     close() {
       // Lingering close (RFC 9112 §9.6): send FIN, keep reading so unread request bytes do
@@ -55,7 +68,9 @@ function socketTransport(socket: net.Socket): Transport {
       socket.on('data', () => {})
       socket.resume()
       socket.end()
-      setTimeout(() => socket.destroy(), LINGER_MS).unref()
+      // Cleared on close: a pending timer would hold the socket for the whole linger time.
+      const linger = setTimeout(() => socket.destroy(), LINGER_MS).unref()
+      socket.once('close', () => clearTimeout(linger))
     },
     abort: () => void socket.destroy(),
     remoteAddress: socket.remoteAddress,

@@ -1,25 +1,25 @@
-// core/server.ts + serve-connection.ts + gateway.ts over an in-memory transport and a
-// virtual clock: timeouts, errors and graceful close without sockets or sleeps.
+// core/server.ts + serve-connection.ts + gateway.ts over portico/testing's in-memory
+// transport and virtual clock: timeouts, errors and graceful close without sockets or sleeps.
 import { describe, expect, it } from 'vitest'
-import { memoryServer, settle } from '../helpers/memory-transport.ts'
+import { createTestServer } from '../../runtimes/testing.ts'
 
 const GET = 'GET / HTTP/1.1\r\nHost: a\r\n\r\n'
 
 describe('server over memory transport', () => {
   it('answers a request with Content-Length and Date', async () => {
-    const { connect } = await memoryServer(() => new Response('hi'))
-    const t = connect()
+    const server = createTestServer(() => new Response('hi'))
+    const t = server.connect()
     t.send(GET)
-    await settle()
-    expect(t.output).toMatch(/^HTTP\/1\.1 200 OK\r\n/)
-    expect(t.output).toContain('content-length: 2\r\n')
-    expect(t.output).toMatch(/date: \w{3}, \d\d \w{3} \d{4} \d\d:\d\d:\d\d GMT\r\n/)
-    expect(t.output.endsWith('\r\n\r\nhi')).toBe(true)
+    await server.settle()
+    expect(t.text).toMatch(/^HTTP\/1\.1 200 OK\r\n/)
+    expect(t.text).toContain('content-length: 2\r\n')
+    expect(t.text).toMatch(/date: \w{3}, \d\d \w{3} \d{4} \d\d:\d\d:\d\d GMT\r\n/)
+    expect(t.text.endsWith('\r\n\r\nhi')).toBe(true)
     expect(t.closed).toBe(false)
   })
 
   it('streams a body of unknown length chunked', async () => {
-    const { connect } = await memoryServer(
+    const server = createTestServer(
       () =>
         new Response(
           new ReadableStream({
@@ -34,140 +34,140 @@ describe('server over memory transport', () => {
           }),
         ),
     )
-    const t = connect()
+    const t = server.connect()
     t.send(GET)
-    await settle()
+    await server.settle()
     await new Promise((r) => setTimeout(r, 20))
-    await settle()
-    expect(t.output).toContain('transfer-encoding: chunked\r\n')
-    expect(t.output.endsWith('\r\n\r\n2\r\nab\r\n2\r\ncd\r\n0\r\n\r\n')).toBe(true)
+    await server.settle()
+    expect(t.text).toContain('transfer-encoding: chunked\r\n')
+    expect(t.text.endsWith('\r\n\r\n2\r\nab\r\n2\r\ncd\r\n0\r\n\r\n')).toBe(true)
   })
 
   it('answers an app that throws with 500 and keeps the connection', async () => {
-    const { connect, logs } = await memoryServer((req) => {
+    const server = createTestServer((req) => {
       if (new URL(req.url).pathname === '/boom') throw new Error('kaput')
       return new Response('ok')
     })
-    const t = connect()
+    const t = server.connect()
     t.send('GET /boom HTTP/1.1\r\nHost: a\r\n\r\n' + GET)
-    await settle()
-    expect(t.output).toMatch(/^HTTP\/1\.1 500 Internal Server Error\r\n/)
-    expect(t.output).not.toContain('kaput')
-    expect(t.output.endsWith('ok')).toBe(true)
-    expect(logs.some((l) => l.includes('/boom'))).toBe(true)
+    await server.settle()
+    expect(t.text).toMatch(/^HTTP\/1\.1 500 Internal Server Error\r\n/)
+    expect(t.text).not.toContain('kaput')
+    expect(t.text.endsWith('ok')).toBe(true)
+    expect(server.logs.some((l) => l.message.includes('/boom'))).toBe(true)
   })
 
   it('uses onError for the fallback response', async () => {
-    const { connect } = await memoryServer(
+    const server = createTestServer(
       () => {
         throw new Error('x')
       },
       { onError: () => new Response('custom', { status: 503 }) },
     )
-    const t = connect()
+    const t = server.connect()
     t.send(GET)
-    await settle()
-    expect(t.output).toMatch(/^HTTP\/1\.1 503 /)
+    await server.settle()
+    expect(t.text).toMatch(/^HTTP\/1\.1 503 /)
   })
 
   it('answers a smuggling attempt with 400 and closes', async () => {
-    const { connect } = await memoryServer(() => new Response('ok'))
-    const t = connect()
+    const server = createTestServer(() => new Response('ok'))
+    const t = server.connect()
     t.send('POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n')
-    await settle()
-    expect(t.output).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/)
-    expect(t.output).toContain('connection: close\r\n')
+    await server.settle()
+    expect(t.text).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/)
+    expect(t.text).toContain('connection: close\r\n')
     expect(t.closed).toBe(true)
   })
 
   it('answers 413 when Content-Length exceeds maxBodyBytes, before calling the app', async () => {
     let called = false
-    const { connect } = await memoryServer(
+    const server = createTestServer(
       () => {
         called = true
         return new Response('ok')
       },
       { limits: { maxBodyBytes: 4 } },
     )
-    const t = connect()
+    const t = server.connect()
     t.send('POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\n')
-    await settle()
-    expect(t.output).toMatch(/^HTTP\/1\.1 413 /)
+    await server.settle()
+    expect(t.text).toMatch(/^HTTP\/1\.1 413 /)
     expect(called).toBe(false)
   })
 
   it('answers 413 when a chunked body grows past maxBodyBytes while the app reads it', async () => {
-    const { connect } = await memoryServer(async (req) => new Response(await req.text()), { limits: { maxBodyBytes: 4 } })
-    const t = connect()
+    const server = createTestServer(async (req) => new Response(await req.text()), { limits: { maxBodyBytes: 4 } })
+    const t = server.connect()
     t.send('POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n3\r\ndef\r\n0\r\n\r\n')
-    await settle()
-    expect(t.output).toMatch(/^HTTP\/1\.1 413 /)
+    await server.settle()
+    expect(t.text).toMatch(/^HTTP\/1\.1 413 /)
     expect(t.closed).toBe(true)
   })
 
   it('sends 408 and closes when the head does not arrive within headersTimeout', async () => {
-    const { connect, clock } = await memoryServer(() => new Response('ok'), { headersTimeout: 1000 })
-    const t = connect()
+    const server = createTestServer(() => new Response('ok'), { headersTimeout: 1000 })
+    const t = server.connect()
     t.send('GET / HTTP/1.1\r\nHo')
-    await settle()
-    clock.advance(999)
-    await settle()
+    await server.settle()
+    server.clock.advance(999)
+    await server.settle()
     expect(t.closed).toBe(false)
-    clock.advance(300)
-    await settle()
-    expect(t.output).toMatch(/^HTTP\/1\.1 408 Request Timeout\r\n/)
+    server.clock.advance(300)
+    await server.settle()
+    expect(t.text).toMatch(/^HTTP\/1\.1 408 Request Timeout\r\n/)
     expect(t.closed).toBe(true)
   })
 
   it('closes an idle keep-alive connection quietly after keepAliveTimeout', async () => {
-    const { connect, clock } = await memoryServer(() => new Response('ok'), { keepAliveTimeout: 500 })
-    const t = connect()
+    const server = createTestServer(() => new Response('ok'), { keepAliveTimeout: 500 })
+    const t = server.connect()
     t.send(GET)
-    await settle()
-    const before = t.output
-    clock.advance(400)
-    await settle()
+    await server.settle()
+    const before = t.text
+    server.clock.advance(400)
+    await server.settle()
     expect(t.closed).toBe(false)
-    clock.advance(400)
-    await settle()
+    server.clock.advance(400)
+    await server.settle()
     expect(t.closed).toBe(true)
-    expect(t.output).toBe(before)
+    expect(t.text).toBe(before)
   })
 
   it('sends 408 when the body does not arrive within requestTimeout', async () => {
-    const { connect, clock } = await memoryServer(async (req) => new Response(await req.text()), { requestTimeout: 2000 })
-    const t = connect()
+    const server = createTestServer(async (req) => new Response(await req.text()), { requestTimeout: 2000 })
+    const t = server.connect()
     t.send('POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\nabc')
-    await settle()
-    clock.advance(2500)
-    await settle()
+    await server.settle()
+    server.clock.advance(2500)
+    await server.settle()
     expect(t.closed).toBe(true)
   })
 
   it('sends 100 Continue only when the app reads the body', async () => {
-    const { connect } = await memoryServer(async (req) => {
+    const server = createTestServer(async (req) => {
       if (new URL(req.url).pathname === '/read') return new Response(await req.text())
       return new Response('no')
     })
-    const reader = connect()
+    const reader = server.connect()
     reader.send('POST /read HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\nExpect: 100-continue\r\n\r\n')
-    await settle()
-    expect(reader.output).toBe('HTTP/1.1 100 Continue\r\n\r\n')
+    await server.settle()
+    expect(reader.text).toBe('HTTP/1.1 100 Continue\r\n\r\n')
     reader.send('hi')
-    await settle()
-    expect(reader.output).toMatch(/\r\n\r\nhi$/)
+    await server.settle()
+    expect(reader.text).toMatch(/\r\n\r\nhi$/)
 
-    const ignorer = connect()
+    const ignorer = server.connect()
     ignorer.send('POST /skip HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\nExpect: 100-continue\r\n\r\n')
-    await settle()
-    expect(ignorer.output).not.toContain('100 Continue')
-    expect(ignorer.output).toContain('connection: close\r\n')
+    await server.settle()
+    expect(ignorer.text).not.toContain('100 Continue')
+    expect(ignorer.text).toContain('connection: close\r\n')
     expect(ignorer.closed).toBe(true)
   })
 
   it('aborts request.signal when the client goes away mid-request', async () => {
     let aborted = false
-    const { connect } = await memoryServer(
+    const server = createTestServer(
       (req) =>
         new Promise<Response>((resolve) => {
           req.signal.addEventListener('abort', () => {
@@ -176,32 +176,32 @@ describe('server over memory transport', () => {
           })
         }),
     )
-    const t = connect()
+    const t = server.connect()
     t.send(GET)
-    await settle()
+    await server.settle()
     expect(aborted).toBe(false)
     t.end()
-    await settle()
+    await server.settle()
     expect(aborted).toBe(true)
   })
 
   it('does not abort request.signal after a complete response', async () => {
     let signal: AbortSignal | null = null
-    const { connect } = await memoryServer((req) => {
+    const server = createTestServer((req) => {
       signal = req.signal
       return new Response('ok')
     })
-    const t = connect()
+    const t = server.connect()
     t.send(GET)
-    await settle()
+    await server.settle()
     t.end()
-    await settle()
+    await server.settle()
     expect(signal!.aborted).toBe(false)
   })
 
   it('aborts the connection when the response body errors mid-way', async () => {
     let n = 0
-    const { connect } = await memoryServer(
+    const server = createTestServer(
       () =>
         new Response(
           new ReadableStream({
@@ -213,95 +213,98 @@ describe('server over memory transport', () => {
           }),
         ),
     )
-    const t = connect()
+    const t = server.connect()
     t.send(GET)
-    await new Promise((r) => setTimeout(r, 30))
-    await settle()
-    expect(t.output).toContain('4\r\npart\r\n')
-    expect(t.output).not.toContain('0\r\n\r\n')
+    // The app's stream runs on real timers: wait (bounded) for it to fail.
+    for (let i = 0; i < 200 && !t.aborted; i++) {
+      await new Promise((r) => setTimeout(r, 10))
+      await server.settle()
+    }
+    expect(t.text).toContain('4\r\npart\r\n')
+    expect(t.text).not.toContain('0\r\n\r\n')
     expect(t.aborted).toBe(true)
   })
 
   it('drains an unread body and serves the next request', async () => {
-    const { connect } = await memoryServer(() => new Response('ok'))
-    const t = connect()
+    const server = createTestServer(() => new Response('ok'))
+    const t = server.connect()
     t.send('POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nhello' + GET)
-    await settle()
-    expect(t.output.match(/HTTP\/1\.1 200/g)).toHaveLength(2)
+    await server.settle()
+    expect(t.text.match(/HTTP\/1\.1 200/g)).toHaveLength(2)
   })
 
   it('graceful close: closes idle connections, finishes in-flight ones', async () => {
     let release!: () => void
-    const { connect, server } = await memoryServer(
+    const server = createTestServer(
       () => new Promise<Response>((resolve) => (release = () => resolve(new Response('done')))),
     )
-    const idle = connect()
-    const busy = connect()
+    const idle = server.connect()
+    const busy = server.connect()
     busy.send(GET)
-    await settle()
+    await server.settle()
     const closed = server.close()
-    await settle()
+    await server.settle()
     expect(idle.closed).toBe(true)
     expect(busy.closed).toBe(false)
     release()
     await closed
-    expect(busy.output).toContain('connection: close\r\n')
-    expect(busy.output.endsWith('done')).toBe(true)
+    expect(busy.text).toContain('connection: close\r\n')
+    expect(busy.text.endsWith('done')).toBe(true)
     expect(busy.closed).toBe(true)
   })
 
   it('graceful close force-closes what is left after gracefulTimeout', async () => {
-    const { connect, server, clock } = await memoryServer(() => new Promise<Response>(() => {}), { gracefulTimeout: 1000 })
-    const t = connect()
+    const server = createTestServer(() => new Promise<Response>(() => {}), { gracefulTimeout: 1000 })
+    const t = server.connect()
     t.send(GET)
-    await settle()
+    await server.settle()
     const closed = server.close()
-    await settle()
-    clock.advance(1500)
+    await server.settle()
+    server.clock.advance(1500)
     await closed
     expect(t.aborted).toBe(true)
   })
 
   it('passes info and builds the URL from Host', async () => {
-    const { connect } = await memoryServer((req, info) => Response.json({ url: req.url, info }))
-    const t = connect()
+    const server = createTestServer((req, info) => Response.json({ url: req.url, info }), { hostname: '10.0.0.1', port: 8000 })
+    const t = server.connect({ remoteAddress: '10.0.0.2' })
     t.send('GET /p?q=1 HTTP/1.1\r\nHost: example.com:8080\r\n\r\nGET /x HTTP/1.0\r\n\r\n')
-    await settle()
-    expect(t.output).toContain('"url":"http://example.com:8080/p?q=1"')
-    expect(t.output).toContain('"remoteAddress":"10.0.0.2"')
-    expect(t.output).toContain('"url":"http://10.0.0.1:8000/x"')
+    await server.settle()
+    expect(t.text).toContain('"url":"http://example.com:8080/p?q=1"')
+    expect(t.text).toContain('"remoteAddress":"10.0.0.2"')
+    expect(t.text).toContain('"url":"http://10.0.0.1:8000/x"')
   })
 
   it('keeps several Set-Cookie fields apart', async () => {
-    const { connect } = await memoryServer(() => {
+    const server = createTestServer(() => {
       const headers = new Headers()
       headers.append('set-cookie', 'a=1; Path=/')
       headers.append('set-cookie', 'b=2')
       return new Response(null, { headers })
     })
-    const t = connect()
+    const t = server.connect()
     t.send(GET)
-    await settle()
-    expect(t.output).toContain('set-cookie: a=1; Path=/\r\nset-cookie: b=2\r\n')
+    await server.settle()
+    expect(t.text).toContain('set-cookie: a=1; Path=/\r\nset-cookie: b=2\r\n')
   })
 
   it('sends HEAD responses with the length and no body', async () => {
-    const { connect } = await memoryServer(() => new Response('hello'))
-    const t = connect()
+    const server = createTestServer(() => new Response('hello'))
+    const t = server.connect()
     t.send('HEAD / HTTP/1.1\r\nHost: a\r\n\r\n')
-    await settle()
-    expect(t.output).toContain('content-length: 5\r\n')
-    expect(t.output.endsWith('\r\n\r\n')).toBe(true)
+    await server.settle()
+    expect(t.text).toContain('content-length: 5\r\n')
+    expect(t.text.endsWith('\r\n\r\n')).toBe(true)
   })
 
   it('writes an access log entry per response', async () => {
     const entries: unknown[] = []
-    const { connect } = await memoryServer(() => new Response('hey', { status: 201 }), {
+    const server = createTestServer(() => new Response('hey', { status: 201 }), {
       accessLog: (e) => void entries.push(e),
     })
-    const t = connect()
+    const t = server.connect({ remoteAddress: '10.0.0.2' })
     t.send('GET /x HTTP/1.1\r\nHost: a\r\nUser-Agent: t\r\n\r\n')
-    await settle()
+    await server.settle()
     expect(entries).toEqual([
       expect.objectContaining({ method: 'GET', target: '/x', status: 201, bytes: 3, userAgent: 't', remoteAddress: '10.0.0.2' }),
     ])
