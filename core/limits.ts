@@ -29,7 +29,13 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   maxBodyBytes: Infinity,
 })
 
-/** Fills unset fields from `DEFAULT_LIMITS`. */
+const resolved = new WeakSet<object>([DEFAULT_LIMITS])
+
+/** Fills unset fields from `DEFAULT_LIMITS`. A result passed back in is returned as is. */
 export function resolveLimits(limits?: Partial<Limits>): Limits {
-  return { ...DEFAULT_LIMITS, ...limits }
+  if (limits === undefined) return DEFAULT_LIMITS
+  if (resolved.has(limits)) return limits as Limits
+  const full = Object.freeze({ ...DEFAULT_LIMITS, ...limits })
+  resolved.add(full)
+  return full
 }

@@ -55,8 +55,8 @@ type DeadlineKind = 'none' | 'idle' | 'headers' | 'body'
 
 /** A connection being served. */
 export class ServedConnection {
-  /** Resolves when the connection has ended. */
-  readonly done: Promise<void>
+  /** Called once, when the connection has ended. */
+  onClosed: (() => void) | null = null
   /** Deadline in ms (server clock) for the current wait, 0 for none. */
   deadline = 0
   private deadlineKind: DeadlineKind = 'none'
@@ -74,7 +74,6 @@ export class ServedConnection {
   private request: LightRequest | null = null
   private bodyDone = true
   private clientError: RemoteProtocolError | null = null
-  private markDone!: () => void
 
   constructor(settings: ConnectionSettings, transport: Transport) {
     this.settings = settings
@@ -88,8 +87,6 @@ export class ServedConnection {
       settings.unix,
     )
     this.headStart = settings.runtime.now()
-    // Done once closed, even if a hung app never returns (its signal has been aborted).
-    this.done = new Promise((resolve) => (this.markDone = resolve))
     void this.run()
   }
 
@@ -500,6 +497,7 @@ export class ServedConnection {
     if (this.request !== null) abortRequest(this.request)
     if (force) this.transport.abort()
     else this.transport.close()
-    this.markDone()
+    // Ended once closed, even if a hung app never returns (its signal has been aborted).
+    this.onClosed?.()
   }
 }

@@ -6,6 +6,7 @@
  * @module
  */
 import { toHandler } from './gateway.ts'
+import { resolveLimits } from './limits.ts'
 import type { App, Server, ServerAddress, ServeOptions } from './options.ts'
 import { ServedConnection, type ConnectionSettings } from './serve-connection.ts'
 import type { Runtime, Transport } from './transport.ts'
@@ -40,7 +41,7 @@ export const DEFAULT_TIMEOUTS: Readonly<{
 export function startServer(app: App, options: ServeOptions, runtime: Runtime, listen: Listen): Server {
   const settings: ConnectionSettings = {
     handler: toHandler(app),
-    options,
+    options: { ...options, limits: resolveLimits(options.limits) },
     runtime,
     scheme: options.tls !== undefined ? 'https' : 'http',
     unix: options.unix !== undefined,
@@ -52,6 +53,8 @@ export function startServer(app: App, options: ServeOptions, runtime: Runtime, l
   }
   const connections = new Set<ServedConnection>()
   let closing: Promise<void> | null = null
+  /** Set while close() waits for the last connection to end. */
+  let drained: (() => void) | null = null
   let resolveFinished!: () => void
   const finished = new Promise<void>((resolve) => (resolveFinished = resolve))
 
@@ -69,7 +72,10 @@ export function startServer(app: App, options: ServeOptions, runtime: Runtime, l
         if (closing !== null) return transport.abort()
         const connection = new ServedConnection(settings, transport)
         connections.add(connection)
-        void connection.done.then(() => connections.delete(connection))
+        connection.onClosed = () => {
+          connections.delete(connection)
+          if (connections.size === 0) drained?.()
+        }
       }),
     )
     .then((l) => {
@@ -99,7 +105,7 @@ export function startServer(app: App, options: ServeOptions, runtime: Runtime, l
           for (const c of connections) c.destroy()
         }, options.gracefulTimeout ?? DEFAULT_TIMEOUTS.gracefulTimeout)
       }
-      while (connections.size > 0) await Promise.all([...connections].map((c) => c.done))
+      if (connections.size > 0) await new Promise<void>((resolve) => (drained = resolve))
       runtime.timers.clearInterval(sweep)
       if (forceTimer !== null) runtime.timers.clearInterval(forceTimer)
       resolveFinished()
