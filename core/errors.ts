@@ -38,6 +38,7 @@ export type ErrorCode =
   | 'unexpected-eof'
   | 'invalid-state'
   | 'invalid-response'
+  | 'invalid-proxy-header'
 
 /** The status line a server sends for each error status hint. */
 export const ERROR_STATUS_TEXT: Readonly<Record<number, string>> = {

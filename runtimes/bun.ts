@@ -7,7 +7,7 @@ import type { App, Server, ServeOptions } from '../core/options.ts'
 import { formatUrl, startServer, type Listener } from '../core/server.ts'
 import { SocketQueue } from '../core/socket-queue.ts'
 import type { Transport } from '../core/transport.ts'
-import { hostRuntime } from './host-runtime.ts'
+import { hostRuntime, installLightResponse } from './host-runtime.ts'
 
 export type * from '../core/options.ts'
 
@@ -183,6 +183,7 @@ function socketTransport(socket: Socket<Connection>, state: Connection): Transpo
  * ```
  */
 export function serve(app: App, options: ServeOptions = {}): Server {
+  if (options.lightResponse !== false) installLightResponse()
   return startServer(app, options, runtime, (onConnection): Listener => {
     const handler: SocketHandler<Connection> = {
       binaryType: 'uint8array',

@@ -7,7 +7,7 @@
 import type { App, Server, ServeOptions } from '../core/options.ts'
 import { formatUrl, startServer, type Listener } from '../core/server.ts'
 import type { Runtime, Transport } from '../core/transport.ts'
-import { hostRuntime } from './host-runtime.ts'
+import { hostRuntime, installLightResponse } from './host-runtime.ts'
 
 export type * from '../core/options.ts'
 
@@ -40,6 +40,8 @@ declare const Deno: {
 
 /** How long a closed connection keeps reading (and discarding) before it is closed. */
 const LINGER_MS = 2000
+/** Bytes in flight before write() makes the engine wait (backpressure). */
+const WRITE_HIGH_WATER = 64 * 1024
 /** Reads go into consecutive views of one slab, so small reads do not each cost 64 KiB. */
 const SLAB_BYTES = 64 * 1024
 /** A read gets at least this much room; below it, the next read starts a fresh slab. */
@@ -65,6 +67,8 @@ function connTransport(conn: DenoConn): Transport {
   let used = 0
   let reading: Promise<unknown> = Promise.resolve()
   let writing: Promise<void> = Promise.resolve()
+  /** Bytes handed to write() and not yet taken by the kernel. */
+  let queued = 0
   let closing = false
   let closed = false
   const destroy = (): void => {
@@ -115,9 +119,15 @@ function connTransport(conn: DenoConn): Transport {
     },
     write(bytes) {
       if (closing) return handled(Promise.reject(new Error('connection closed')))
-      // Chained, so that close() can wait for every write before its FIN.
-      writing = handled(writing.then(() => writeAll(bytes)))
-      return writing
+      // Chained, so that close() can wait for every write before its FIN. The engine waits
+      // only once WRITE_HIGH_WATER bytes are in flight: a small response needs no round trip.
+      queued += bytes.length
+      const done = (): void => void (queued -= bytes.length)
+      writing = handled((queued === bytes.length ? writeAll(bytes) : writing.then(() => writeAll(bytes))).then(done, (error) => {
+        done()
+        throw error
+      }))
+      return queued > WRITE_HIGH_WATER ? writing : undefined
     },
     close() {
       if (closing) return
@@ -165,6 +175,7 @@ async function acceptLoop(
  * ```
  */
 export function serve(app: App, options: ServeOptions = {}): Server {
+  if (options.lightResponse !== false) installLightResponse()
   return startServer(app, options, runtime, (onConnection): Listener => {
     const scheme = options.tls ? 'https' : 'http'
     const { hostname = '0.0.0.0', port = 8000, tls, unix } = options

@@ -3,6 +3,7 @@
  * core as a `Runtime` (core itself may not touch globals). Shared by the three drivers.
  * @module
  */
+import { LightResponse } from '../core/light-response.ts'
 import type { Runtime } from '../core/transport.ts'
 
 /** A `Runtime` backed by the host's `Date.now`, `setInterval` and `console`. */
@@ -16,5 +17,12 @@ export function hostRuntime(name: string): Runtime {
     },
     log: (message, error) => (error === undefined ? console.error(message) : console.error(message, error)),
     print: (message) => console.log(message),
+  }
+}
+
+/** Replaces the global `Response` with `LightResponse` (see `ServeOptions.lightResponse`). */
+export function installLightResponse(): void {
+  if (globalThis.Response !== (LightResponse as unknown as typeof Response)) {
+    globalThis.Response = LightResponse as unknown as typeof Response
   }
 }

@@ -7,11 +7,10 @@ import { readFileSync } from 'node:fs'
 import net from 'node:net'
 import tls from 'node:tls'
 import type { App, Server, ServeOptions } from '../core/options.ts'
-import { LightResponse } from '../core/light-response.ts'
 import { formatUrl, startServer, type Listener } from '../core/server.ts'
 import { SocketQueue } from '../core/socket-queue.ts'
 import type { Transport } from '../core/transport.ts'
-import { hostRuntime } from './host-runtime.ts'
+import { hostRuntime, installLightResponse } from './host-runtime.ts'
 
 export type * from '../core/options.ts'
 
@@ -80,23 +79,6 @@ function socketTransport(socket: net.Socket): Transport {
   }
 }
 
-/** Node-only options. */
-export interface NodeServeOptions extends ServeOptions {
-  /**
-   * Install Portico's light `Response` as the global `Response` (default true). Node 20's
-   * own costs 10–13 µs per `new Response()`; the light one records its body and init and
-   * builds the real one only if something needs it. `false` leaves the global alone.
-   */
-  lightResponse?: boolean
-}
-
-/** Replaces the global `Response` with `LightResponse` (idempotent). */
-export function installLightResponse(): void {
-  if (globalThis.Response !== (LightResponse as unknown as typeof Response)) {
-    globalThis.Response = LightResponse as unknown as typeof Response
-  }
-}
-
 /**
  * Serves `app` on Node.js.
  *
@@ -106,7 +88,7 @@ export function installLightResponse(): void {
  * await server.ready()
  * ```
  */
-export function serve(app: App, options: NodeServeOptions = {}): Server {
+export function serve(app: App, options: ServeOptions = {}): Server {
   if (options.lightResponse !== false) installLightResponse()
   return startServer(app, options, runtime, (onConnection) => {
     const accept = (socket: net.Socket): void => onConnection(socketTransport(socket))
