@@ -9,6 +9,7 @@ export default defineConfig({
     deno: 'runtimes/deno.ts',
     bun: 'runtimes/bun.ts',
     testing: 'runtimes/testing.ts',
+    supervisor: 'supervisor/mod.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,

@@ -7,17 +7,24 @@ import type { AccessLogEntry } from '../core/options.ts'
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'] as const
 
-/** `127.0.0.1 - - [27/Nov/2026:16:24:21 +0000] "GET /path HTTP/1.1" 200 13`, time in UTC. */
-export function formatCommonLog(entry: AccessLogEntry): string {
+/**
+ * `127.0.0.1 - - [27/Nov/2026:16:24:21 +0000] "GET /path HTTP/1.1" 200 13`, time in UTC. With
+ * `pid` (workers mode), ` pid=1234` is appended: after the CLF fields, so CLF parsers still match.
+ */
+export function formatCommonLog(entry: AccessLogEntry, pid?: number): string {
   const host = entry.remoteAddress === undefined || entry.remoteAddress === '' ? '-' : escapeField(entry.remoteAddress)
   const request = `${escapeField(entry.method)} ${escapeField(entry.target)} HTTP/${entry.version}`
   // CLF writes '-' for an empty body, not 0.
   const bytes = entry.bytes === 0 ? '-' : String(entry.bytes)
-  return `${host} - - [${clfTime(entry.time)}] "${request}" ${entry.status} ${bytes}`
+  const line = `${host} - - [${clfTime(entry.time)}] "${request}" ${entry.status} ${bytes}`
+  return pid === undefined ? line : `${line} pid=${pid}`
 }
 
-/** One JSON object per line: every `AccessLogEntry` field, `time` as ISO 8601, unknowns as null. */
-export function formatJsonLog(entry: AccessLogEntry): string {
+/**
+ * One JSON object per line: every `AccessLogEntry` field, `time` as ISO 8601, unknowns as
+ * null, and `pid` when given (workers mode).
+ */
+export function formatJsonLog(entry: AccessLogEntry, pid?: number): string {
   return JSON.stringify({
     time: new Date(entry.time).toISOString(),
     remoteAddress: entry.remoteAddress ?? null,
@@ -29,6 +36,7 @@ export function formatJsonLog(entry: AccessLogEntry): string {
     durationMs: entry.durationMs,
     referer: entry.referer ?? null,
     userAgent: entry.userAgent ?? null,
+    pid,
   })
 }
 

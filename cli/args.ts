@@ -23,7 +23,16 @@ export interface CliArgs {
   options: ServeOptions
   accessLog: AccessLogFormat
   tlsFiles: TlsFiles | undefined
-  workers: number
+  /**
+   * Worker processes under a supervisor: a count, or `'auto'` for one per CPU core (the caller
+   * counts them: parsing stays pure). `undefined` (no `--workers`, no `--max-requests`) serves
+   * from this process with no supervisor.
+   */
+  workers: number | 'auto' | undefined
+  /** A worker asks to be replaced after this many responses; 0 = never. */
+  maxRequests: number
+  /** Adds a random 0..J to `maxRequests` per worker. */
+  maxRequestsJitter: number
   help: boolean
   version: boolean
 }
@@ -48,11 +57,13 @@ export const FLAGS: readonly FlagSpec[] = [
   { name: 'tls-cert', value: 'FILE', description: 'PEM certificate file; serves HTTPS (needs --tls-key)' },
   { name: 'tls-key', value: 'FILE', description: 'PEM private key file (needs --tls-cert)' },
   { name: 'access-log', value: undefined, description: 'log each request to stdout: Common Log Format, or JSON lines with --access-log=json' },
-  { name: 'workers', value: 'N', description: 'worker processes (reserved: only 1 is supported for now)' },
+  { name: 'workers', value: 'N|auto', description: 'N worker processes sharing the port under a supervisor; auto = one per core (default: one process)' },
+  { name: 'max-requests', value: 'N', description: 'replace a worker after it served N requests (default 0: never; implies --workers 1)' },
+  { name: 'max-requests-jitter', value: 'J', description: 'add a random 0..J to --max-requests per worker, so workers do not recycle together' },
   { name: 'headers-timeout', value: 'MS', description: 'time allowed for a request head to arrive (default 60000)' },
   { name: 'keep-alive-timeout', value: 'MS', description: 'close idle keep-alive connections after this long (default 5000)' },
   { name: 'request-timeout', value: 'MS', description: 'time allowed for a whole request, head and body (default 300000)' },
-  { name: 'graceful-timeout', value: 'MS', description: 'on shutdown, force-close busy connections after this long (default 10000)' },
+  { name: 'graceful-timeout', value: 'MS', description: 'on shutdown, force-close busy connections after this long (default 10000; 30000 with --workers)' },
   { name: 'max-body-size', value: 'BYTES', description: 'largest request body accepted, larger gets 413 (default unlimited)' },
   { name: 'max-header-size', value: 'BYTES', description: 'largest request head accepted, larger gets 431 (default 16384)' },
   { name: 'help', value: undefined, description: 'show this help and exit' },
@@ -76,6 +87,9 @@ export function formatUsage(): string {
     '',
     'Options:',
     ...lines,
+    '',
+    'Signals: SIGINT / SIGTERM stop gracefully (a second one forces). With --workers, SIGHUP',
+    'restarts the workers one at a time, each new one listening before its predecessor stops.',
     '',
   ].join('\n')
 }
@@ -125,7 +139,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   }
 
   if (help || version) {
-    return { appPath: '', options: {}, accessLog, tlsFiles: undefined, workers: 1, help, version }
+    return { appPath: '', options: {}, accessLog, tlsFiles: undefined, workers: undefined, maxRequests: 0, maxRequestsJitter: 0, help, version }
   }
   if (positionals.length === 0) throw new UsageError('missing the app module, e.g. portico ./app.ts')
   if (positionals.length > 1) throw new UsageError(`expected one app module, got ${positionals.length}: ${positionals.join(' ')}`)
@@ -153,8 +167,14 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   const tlsFiles = certPath !== undefined && keyPath !== undefined ? { certPath, keyPath } : undefined
 
   const workersText = values.get('workers')
-  const workers = workersText === undefined ? 1 : integerFlag('workers', workersText, 1, 1024)
-  if (workers > 1) throw new UsageError('--workers: more than 1 worker is not yet supported')
+  let workers: number | 'auto' | undefined =
+    workersText === undefined || workersText === 'auto' ? workersText : integerFlag('workers', workersText, 1, 1024)
+  const maxRequestsText = values.get('max-requests')
+  const maxRequests = maxRequestsText === undefined ? 0 : integerFlag('max-requests', maxRequestsText, 0, Number.MAX_SAFE_INTEGER)
+  const jitterText = values.get('max-requests-jitter')
+  const maxRequestsJitter = jitterText === undefined ? 0 : integerFlag('max-requests-jitter', jitterText, 0, Number.MAX_SAFE_INTEGER)
+  // Recycling needs someone to start the replacement.
+  if (maxRequests > 0) workers ??= 1
 
   const timeouts = [
     ['headers-timeout', 'headersTimeout'],
@@ -175,7 +195,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   if (maxHeader !== undefined) limits.maxHeaderBytes = integerFlag('max-header-size', maxHeader, 1, Number.MAX_SAFE_INTEGER)
   if (Object.keys(limits).length > 0) options.limits = limits
 
-  return { appPath: positionals[0]!, options, accessLog, tlsFiles, workers, help: false, version: false }
+  return { appPath: positionals[0]!, options, accessLog, tlsFiles, workers, maxRequests, maxRequestsJitter, help: false, version: false }
 }
 
 function integerFlag(name: string, text: string, min: number, max: number): number {

@@ -4,18 +4,30 @@
  * SIGINT / SIGTERM. Runs as is under Deno (`deno run -A cli/main.ts`) and Bun
  * (`bun cli/main.ts`); Node users go through `bin/portico.mjs`, which registers tsx first.
  *
+ * With `--workers N` (or `--max-requests`) this process becomes a supervisor instead
+ * (`supervisor/`): it starts N copies of this command as workers, which take the
+ * `serveWorker()` path below, and handles SIGHUP (rolling restart) and SIGINT / SIGTERM.
+ *
  * Exit codes: 0 after a graceful stop, 1 if the server fails, 2 for a bad command line or an
  * app that cannot be loaded.
  * @module
  */
 import { existsSync, readFileSync } from 'node:fs'
+import net from 'node:net'
+import os from 'node:os'
 import { resolve } from 'node:path'
 import process from 'node:process'
 import { pathToFileURL } from 'node:url'
 import type { App, FetchHandler, ServeOptions, Server } from '../core/options.ts'
+import type { Launcher } from '../supervisor/launcher.ts'
+import { supervise } from '../supervisor/supervisor.ts'
+import { isWorker, serveWorker } from '../supervisor/worker.ts'
 import { formatCommonLog, formatJsonLog } from './access-log.ts'
 import { formatUsage, parseArgs, UsageError } from './args.ts'
 import type { CliArgs } from './args.ts'
+
+/** gunicorn's `graceful_timeout` is 30 s; workers mode follows it (one process keeps 10 s). */
+const WORKERS_GRACEFUL_TIMEOUT = 30_000
 
 interface Driver {
   serve(app: App, options?: ServeOptions): Server
@@ -39,6 +51,10 @@ async function main(argv: readonly string[]): Promise<void> {
   }
 
   const options: ServeOptions = { ...args.options }
+  if (args.workers !== undefined) options.gracefulTimeout ??= WORKERS_GRACEFUL_TIMEOUT
+  if (args.workers !== undefined && !isWorker()) return runSupervisor(args, argv, options)
+  const worker = isWorker()
+
   if (args.tlsFiles !== undefined) {
     options.tls = {
       cert: readText(args.tlsFiles.certPath, '--tls-cert'),
@@ -47,8 +63,9 @@ async function main(argv: readonly string[]): Promise<void> {
   }
   if (args.accessLog !== 'off') {
     const format = args.accessLog === 'json' ? formatJsonLog : formatCommonLog
+    const pid = worker ? process.pid : undefined
     options.accessLog = (entry) => {
-      process.stdout.write(`${format(entry)}\n`)
+      process.stdout.write(`${format(entry, pid)}\n`)
     }
   }
   // The server's url ends in '/'; the line reads better as the origin.
@@ -58,6 +75,22 @@ async function main(argv: readonly string[]): Promise<void> {
 
   const app = await loadApp(args.appPath)
   const driver = await loadDriver()
+
+  if (worker) {
+    // The supervisor prints the one Listening line and logs each worker's start.
+    options.onListen = () => {}
+    const prefix = `[${process.pid}]`
+    const log = (message: string, error?: unknown): void =>
+      error === undefined ? console.error(prefix, message) : console.error(prefix, message, error)
+    options.log = log
+    try {
+      serveWorker(driver.serve, app, options, { maxRequests: args.maxRequests, maxRequestsJitter: args.maxRequestsJitter, log })
+    } catch (error) {
+      process.stderr.write(`${prefix} portico: cannot start the server: ${describe(error)}\n`)
+      process.exit(1)
+    }
+    return
+  }
 
   let server: Server
   try {
@@ -92,6 +125,66 @@ async function main(argv: readonly string[]): Promise<void> {
     process.stderr.write(`portico: cannot listen: ${describe(error)}\n`)
     process.exit(1)
   }
+}
+
+/** The supervisor: starts the workers, maps signals to stop / reload, never loads the app. */
+async function runSupervisor(args: CliArgs, argv: readonly string[], options: ServeOptions): Promise<void> {
+  const g = globalThis as { Deno?: unknown; Bun?: unknown }
+  const onNode = g.Deno === undefined && g.Bun === undefined
+  // Checked here as well: in a worker these failures would only become a respawn loop.
+  if (!existsSync(resolve(args.appPath))) fail(`cannot find ${args.appPath}`)
+  if (args.tlsFiles !== undefined) {
+    readText(args.tlsFiles.certPath, '--tls-cert')
+    readText(args.tlsFiles.keyPath, '--tls-key')
+  }
+  // Deno and Bun share a port with SO_REUSEPORT, which unix sockets do not have.
+  if (options.unix !== undefined && !onNode) fail('--unix with --workers needs Node (node:cluster shares the socket)')
+  const workers = args.workers === 'auto' ? cpuCount() : args.workers!
+
+  // Port 0 must be one port for every worker: with reusePort each would pick its own.
+  let workerArgv = [...argv]
+  if (options.unix === undefined && options.port === 0) {
+    workerArgv = [...argv, '--port', String(await freePort(options.hostname ?? '0.0.0.0'))]
+  }
+  let launcher: Launcher
+  if (onNode) {
+    launcher = (await import('../supervisor/cluster-launcher.ts')).clusterLauncher({ args: workerArgv })
+  } else {
+    const { processLauncher, defaultWorkerArgs } = await import('../supervisor/process-launcher.ts')
+    launcher = processLauncher({ args: defaultWorkerArgs(workerArgv) })
+  }
+
+  const supervisor = supervise({ workers, launcher, gracefulTimeout: options.gracefulTimeout })
+  process.stderr.write(`[supervisor] pid ${process.pid}, starting ${workers} worker${workers === 1 ? '' : 's'}\n`)
+  let stopping = false
+  const stop = (): void => {
+    stopping = true
+    supervisor.stop().then(() => process.exit(0))
+  }
+  process.on('SIGINT', stop)
+  process.on('SIGTERM', stop)
+  process.on('SIGHUP', () => void supervisor.reload())
+  await supervisor.start()
+  const url = supervisor.url
+  if (url !== undefined && !stopping) process.stdout.write(`Listening on ${url.replace(/\/$/, '')} (${workers} worker${workers === 1 ? '' : 's'})\n`)
+}
+
+function cpuCount(): number {
+  // availableParallelism respects CPU affinity; older runtimes only have cpus().
+  const count = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length
+  return Math.max(1, count)
+}
+
+function freePort(hostname: string): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const probe = net.createServer()
+    probe.once('error', reject)
+    probe.listen({ port: 0, host: hostname }, () => {
+      const address = probe.address()
+      const port = typeof address === 'object' && address !== null ? address.port : 0
+      probe.close(() => resolvePort(port))
+    })
+  })
 }
 
 async function loadApp(appPath: string): Promise<App> {

@@ -48,6 +48,8 @@ export interface ConnectionSettings {
 
 /** Thrown inside the loop to unwind once the connection has been closed from outside. */
 const CLOSED = Symbol('closed')
+/** During a graceful close, how long a connection that never sent a request may still send one. */
+const FIRST_REQUEST_GRACE_MS = 1000
 const EMPTY = new Uint8Array(0)
 const encoder = new TextEncoder()
 
@@ -92,8 +94,12 @@ export class ServedConnection {
 
   /** Graceful shutdown: close now if idle, else after the current response. */
   shutdown(): void {
-    if (!this.busy && this.conn.clientState === 'idle' && this.conn.bufferedBytes === 0) this.close()
-    else this.conn.disableKeepAlive()
+    this.conn.disableKeepAlive()
+    if (this.busy || this.conn.clientState !== 'idle' || this.conn.bufferedBytes > 0) return
+    if (this.served > 0) return this.close()
+    // A connection that has not sent a request yet may have one on the way (a client that
+    // connected just before the close): give it a moment to arrive rather than a reset.
+    this.setDeadline('idle', this.settings.runtime.now(), FIRST_REQUEST_GRACE_MS)
   }
 
   /** Forced shutdown. */

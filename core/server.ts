@@ -69,13 +69,15 @@ export function startServer(app: App, options: ServeOptions, runtime: Runtime, l
   const listening = Promise.resolve()
     .then(() =>
       listen((transport) => {
-        if (closing !== null) return transport.abort()
         const connection = new ServedConnection(settings, transport)
         connections.add(connection)
         connection.onClosed = () => {
           connections.delete(connection)
           if (connections.size === 0) drained?.()
         }
+        // Accepted while closing (it was queued before the listener closed): its request
+        // is likely on the way, so answer it, with keep-alive off, rather than reset it.
+        if (closing !== null) connection.shutdown()
       }),
     )
     .then((l) => {

@@ -4,7 +4,8 @@ import { FLAGS, formatUsage, parseArgs, UsageError } from '../../cli/args.ts'
 describe('parseArgs', () => {
   it('takes the app path alone with empty options', () => {
     expect(parseArgs(['./app.ts'])).toEqual({
-      appPath: './app.ts', options: {}, accessLog: 'off', tlsFiles: undefined, workers: 1, help: false, version: false,
+      appPath: './app.ts', options: {}, accessLog: 'off', tlsFiles: undefined,
+      workers: undefined, maxRequests: 0, maxRequestsJitter: 0, help: false, version: false,
     })
   })
 
@@ -80,10 +81,21 @@ describe('parseArgs', () => {
     expect(args.accessLog).toBe('clf')
   })
 
-  it('accepts --workers 1 and refuses more as not yet supported', () => {
+  it('takes --workers N or auto; no flag means one process without a supervisor', () => {
+    expect(parseArgs(['app.ts']).workers).toBe(undefined)
     expect(parseArgs(['app.ts', '--workers', '1']).workers).toBe(1)
-    expect(() => parseArgs(['app.ts', '--workers', '4'])).toThrow(/not yet supported/)
+    expect(parseArgs(['app.ts', '--workers=4']).workers).toBe(4)
+    expect(parseArgs(['app.ts', '--workers', 'auto']).workers).toBe('auto')
     expect(() => parseArgs(['app.ts', '--workers', '0'])).toThrow(UsageError)
+    expect(() => parseArgs(['app.ts', '--workers', 'many'])).toThrow(UsageError)
+  })
+
+  it('takes --max-requests and its jitter; recycling implies one supervised worker', () => {
+    const args = parseArgs(['app.ts', '--max-requests', '1000', '--max-requests-jitter', '50'])
+    expect([args.maxRequests, args.maxRequestsJitter, args.workers]).toEqual([1000, 50, 1])
+    expect(parseArgs(['app.ts', '--max-requests', '10', '--workers', '3']).workers).toBe(3)
+    expect(parseArgs(['app.ts', '--max-requests', '0']).workers).toBe(undefined)
+    expect(() => parseArgs(['app.ts', '--max-requests', '-1'])).toThrow(UsageError)
   })
 
   it('handles --help and --version without an app path', () => {

@@ -204,7 +204,7 @@ describe('portico CLI (node)', () => {
     [['examples/hello.ts', '--prot', '80'], /unknown option --prot/],
     [['examples/hello.ts', '--port', '99999'], /--port/],
     [['examples/hello.ts', '--tls-cert', 'cert.pem'], /--tls-key/],
-    [['examples/hello.ts', '--workers', '4'], /not yet supported/],
+    [['examples/hello.ts', '--workers', '0'], /--workers/],
     [[], /missing the app module/],
   ])('exits 2 with one line on stderr for %j', async (args, message) => {
     const run = cli(args)

@@ -236,19 +236,27 @@ describe('server over memory transport', () => {
   })
 
   it('graceful close: closes idle connections, finishes in-flight ones', async () => {
-    let release!: () => void
-    const server = createTestServer(
-      () => new Promise<Response>((resolve) => (release = () => resolve(new Response('done')))),
+    let release: (() => void) | null = null
+    const server = createTestServer((req) =>
+      new URL(req.url).pathname === '/slow'
+        ? new Promise<Response>((resolve) => (release = () => resolve(new Response('done'))))
+        : new Response('quick'),
     )
     const idle = server.connect()
+    idle.send(GET)
+    const fresh = server.connect()
     const busy = server.connect()
-    busy.send(GET)
+    busy.send('GET /slow HTTP/1.1\r\nHost: a\r\n\r\n')
     await server.settle()
     const closed = server.close()
     await server.settle()
     expect(idle.closed).toBe(true)
     expect(busy.closed).toBe(false)
-    release()
+    // A connection that never sent a request gets a moment for one still on the way.
+    expect(fresh.closed).toBe(false)
+    await server.advance(1000)
+    expect(fresh.closed).toBe(true)
+    release!()
     await closed
     expect(busy.text).toContain('connection: close\r\n')
     expect(busy.text.endsWith('done')).toBe(true)

@@ -1,0 +1,296 @@
+/**
+ * The supervisor: gunicorn's process model. It keeps N worker processes serving the same app
+ * on a shared port, respawns a worker that dies (with backoff), replaces workers one at a
+ * time on `reload()` and on a worker's `max-requests` recycle, and stops them all gracefully.
+ * It never touches a socket or the app: workers do, see `worker.ts`.
+ *
+ * Theory of operation: the pool is N slots. A slot has a `current` worker (serving) and at
+ * most one `next` worker (starting). Every start, whether first start, respawn, reload or
+ * recycle, puts a worker in `next`; when it reports ready it is promoted and the old
+ * `current`, if any, is stopped gracefully. So a replacement always listens before its
+ * predecessor stops listening, and a `next` that dies before listening is retried with
+ * backoff while `current` (if alive) keeps serving.
+ * @module
+ */
+import process from 'node:process'
+import { Backoff, type BackoffOptions } from './backoff.ts'
+import type { Launcher, WorkerProcess } from './launcher.ts'
+import type { WorkerMessage } from './messages.ts'
+
+/** Options for `supervise()`. */
+export interface SuperviseOptions {
+  /** Worker processes to keep running. */
+  workers: number
+  /**
+   * How to start a worker. Default: re-run this script as a worker, via node:cluster on Node
+   * (`clusterLauncher()`) and as a child process on Deno and Bun (`processLauncher()`).
+   */
+  launcher?: Launcher
+  /** ms a stopping worker gets before it is killed (its own graceful timeout, plus 5 s). Default 30 000. */
+  gracefulTimeout?: number
+  /**
+   * ms a replaced worker keeps serving with `connection: close` before it closes, so its busy
+   * keep-alive clients move over without a failed request. Default 1000.
+   */
+  drainTime?: number
+  /** Respawn delays; default 0.1 s doubling to 10 s, reset after 30 s of uptime. */
+  backoff?: Partial<BackoffOptions>
+  /** One line per event; default: `[supervisor] <line>` on stderr. */
+  log?: (line: string) => void
+}
+
+/** A running pool of workers. */
+export interface Supervisor {
+  /** Starts the workers; resolves once `workers` of them listen (stays pending while they crash). */
+  start(): Promise<void>
+  /**
+   * Rolling restart: for each slot, starts a new worker, waits until it listens, then stops the
+   * old one gracefully. New processes import the app afresh, so changed code is picked up.
+   * Resolves when every slot runs a new worker; a new worker that fails is retried with backoff.
+   */
+  reload(): Promise<void>
+  /** Stops every worker gracefully; `force` (or a second call) makes workers drop busy connections. */
+  stop(options?: { force?: boolean }): Promise<void>
+  /** Pids of the workers currently serving. */
+  readonly pids: readonly number[]
+  /** The URL the last worker to start reported it listens on; undefined before the first. */
+  readonly url: string | undefined
+  /** Resolves once `stop()` has finished. */
+  readonly finished: Promise<void>
+}
+
+/** Time a stopping worker gets beyond its graceful timeout before SIGKILL. */
+const KILL_MARGIN_MS = 5000
+
+type WorkerState = 'starting' | 'ready' | 'stopping' | 'exited'
+
+interface Worker {
+  process: WorkerProcess
+  startedAt: number
+  state: WorkerState
+  killTimer: ReturnType<typeof setTimeout> | null
+}
+
+interface Slot {
+  current: Worker | null
+  next: Worker | null
+  respawnTimer: ReturnType<typeof setTimeout> | null
+  /** Called when a `next` started at or after the waiter's registration is promoted. */
+  promoted: Array<() => void>
+}
+
+/**
+ * Creates a supervisor. Call it in the primary process only; workers call `serveWorker()`.
+ *
+ * ```ts
+ * import { serve } from 'portico/node'
+ * import { isWorker, serveWorker, supervise } from 'portico/supervisor'
+ *
+ * if (isWorker()) serveWorker(serve, app, { port: 8000 })
+ * else {
+ *   const supervisor = supervise({ workers: 4, launcher: await defaultLauncher() })
+ *   await supervisor.start()
+ *   process.on('SIGHUP', () => void supervisor.reload())
+ *   process.on('SIGTERM', () => void supervisor.stop().then(() => process.exit(0)))
+ * }
+ * ```
+ */
+export function supervise(options: SuperviseOptions): Supervisor {
+  return new Pool(options)
+}
+
+/**
+ * The launcher `supervise()` uses by default for this runtime: node:cluster on Node, child
+ * processes of the same runtime on Deno and Bun.
+ */
+export async function defaultLauncher(): Promise<Launcher> {
+  const g = globalThis as { Deno?: unknown; Bun?: unknown }
+  if (g.Deno === undefined && g.Bun === undefined) return (await import('./cluster-launcher.ts')).clusterLauncher()
+  return (await import('./process-launcher.ts')).processLauncher()
+}
+
+class Pool implements Supervisor {
+  readonly #options: SuperviseOptions
+  readonly #log: (line: string) => void
+  readonly #backoff: Backoff
+  readonly #slots: Slot[]
+  readonly #workers = new Set<Worker>()
+  #launcher: Launcher | null
+  #started: Promise<void> | null = null
+  #startWaiters: Array<() => void> = []
+  #reloading: Promise<void> = Promise.resolve()
+  #stopping = false
+  #url: string | undefined = undefined
+  #resolveFinished!: () => void
+  readonly finished: Promise<void>
+
+  constructor(options: SuperviseOptions) {
+    if (!Number.isInteger(options.workers) || options.workers < 1) throw new RangeError('workers must be a positive integer')
+    this.#options = options
+    this.#log = options.log ?? ((line) => void process.stderr.write(`[supervisor] ${line}\n`))
+    this.#backoff = new Backoff(options.backoff)
+    this.#launcher = options.launcher ?? null
+    this.#slots = Array.from({ length: options.workers }, () => ({ current: null, next: null, respawnTimer: null, promoted: [] }))
+    this.finished = new Promise((resolve) => (this.#resolveFinished = resolve))
+  }
+
+  get url(): string | undefined {
+    return this.#url
+  }
+
+  get pids(): readonly number[] {
+    return this.#slots.flatMap((slot) => (slot.current !== null ? [slot.current.process.pid] : []))
+  }
+
+  start(): Promise<void> {
+    this.#started ??= (async () => {
+      this.#launcher ??= await defaultLauncher()
+      const ready = new Promise<void>((resolve) => this.#startWaiters.push(resolve))
+      for (const slot of this.#slots) this.#spawn(slot)
+      await ready
+    })()
+    return this.#started
+  }
+
+  reload(): Promise<void> {
+    this.#reloading = this.#reloading.then(async () => {
+      if (this.#stopping) return
+      this.#log(`reloading ${this.#slots.length} workers`)
+      // One slot at a time: capacity never drops below N while old workers drain.
+      for (const slot of this.#slots) {
+        if (this.#stopping) return
+        await this.#replace(slot)
+      }
+      if (!this.#stopping) this.#log(`reload complete; workers ${this.pids.join(', ')}`)
+    })
+    return this.#reloading
+  }
+
+  stop(options: { force?: boolean } = {}): Promise<void> {
+    const again = this.#stopping
+    if (!again) {
+      this.#stopping = true
+      this.#log(`stopping ${this.#workers.size} workers`)
+      for (const slot of this.#slots) {
+        if (slot.respawnTimer !== null) clearTimeout(slot.respawnTimer)
+        slot.respawnTimer = null
+        for (const wake of slot.promoted.splice(0)) wake()
+      }
+      for (const wake of this.#startWaiters.splice(0)) wake()
+    }
+    for (const worker of this.#workers) {
+      // A second stop message tells a stopping worker to drop its busy connections.
+      if (again || options.force === true) worker.process.send({ type: 'portico:stop' })
+      this.#stopWorker(worker)
+    }
+    this.#checkFinished()
+    return this.finished
+  }
+
+  /** Starts a replacement for the slot; resolves once one started from now on is promoted. */
+  #replace(slot: Slot): Promise<void> {
+    return new Promise((resolve) => {
+      slot.promoted.push(resolve)
+      // A `next` already starting was launched before this request and may run old code.
+      if (slot.next !== null) this.#stopWorker(slot.next)
+      if (slot.respawnTimer !== null) clearTimeout(slot.respawnTimer)
+      slot.respawnTimer = null
+      this.#spawn(slot)
+    })
+  }
+
+  #spawn(slot: Slot): void {
+    if (this.#stopping) return
+    const worker: Worker = { process: null!, startedAt: Date.now(), state: 'starting', killTimer: null }
+    try {
+      worker.process = this.#launcher!({
+        message: (message) => this.#onMessage(slot, worker, message),
+        exit: (code, signal) => this.#onExit(slot, worker, code, signal),
+      })
+    } catch (error) {
+      const delay = this.#backoff.next(0)
+      this.#log(`cannot start a worker (${error instanceof Error ? error.message : String(error)}); retrying in ${seconds(delay)}`)
+      this.#scheduleSpawn(slot, delay)
+      return
+    }
+    slot.next = worker
+    this.#workers.add(worker)
+    this.#log(`worker ${worker.process.pid} started`)
+  }
+
+  #scheduleSpawn(slot: Slot, delay: number): void {
+    if (slot.respawnTimer !== null) clearTimeout(slot.respawnTimer)
+    slot.respawnTimer = setTimeout(() => {
+      slot.respawnTimer = null
+      this.#spawn(slot)
+    }, delay)
+  }
+
+  #onMessage(slot: Slot, worker: Worker, message: WorkerMessage): void {
+    if (message.type === 'portico:ready') {
+      if (worker.state !== 'starting') return
+      worker.state = 'ready'
+      this.#url = message.url
+      if (slot.next !== worker) return
+      const old = slot.current
+      slot.current = worker
+      slot.next = null
+      this.#log(`worker ${worker.process.pid} listening${old !== null ? `; stopping worker ${old.process.pid}` : ''}`)
+      if (old !== null) this.#stopWorker(old, this.#options.drainTime ?? 1000)
+      for (const wake of slot.promoted.splice(0)) wake()
+      if (this.#startWaiters.length > 0 && this.#slots.every((s) => s.current !== null)) {
+        for (const wake of this.#startWaiters.splice(0)) wake()
+      }
+    } else if (message.type === 'portico:recycle') {
+      if (slot.current !== worker || slot.next !== null || this.#stopping) return
+      this.#log(`worker ${worker.process.pid} served ${message.requests} requests; replacing it`)
+      this.#spawn(slot)
+    }
+  }
+
+  #onExit(slot: Slot, worker: Worker, code: number | null, signal: string | null): void {
+    const was = worker.state
+    worker.state = 'exited'
+    if (worker.killTimer !== null) clearTimeout(worker.killTimer)
+    this.#workers.delete(worker)
+    const how = signal !== null ? `signal ${signal}` : `code ${code}`
+    const pid = worker.process.pid
+    const wasCurrent = slot.current === worker
+    const wasNext = slot.next === worker
+    if (wasCurrent) slot.current = null
+    if (wasNext) slot.next = null
+
+    if (this.#stopping || was === 'stopping' || (!wasCurrent && !wasNext)) {
+      this.#log(`worker ${pid} exited (${how})`)
+      this.#checkFinished()
+      return
+    }
+    if (wasCurrent && slot.next !== null) {
+      this.#log(`worker ${pid} exited (${how}); worker ${slot.next.process.pid} is starting in its place`)
+      return
+    }
+    const delay = this.#backoff.next(Date.now() - worker.startedAt)
+    const before = was === 'starting' ? ' before listening' : ''
+    this.#log(`worker ${pid} exited (${how})${before}; respawning in ${seconds(delay)}`)
+    this.#scheduleSpawn(slot, delay)
+  }
+
+  #stopWorker(worker: Worker, drainMs = 0): void {
+    if (worker.state === 'stopping' || worker.state === 'exited') return
+    worker.state = 'stopping'
+    if (!worker.process.send({ type: 'portico:stop', drainMs })) worker.process.kill('SIGTERM')
+    const grace = drainMs + (this.#options.gracefulTimeout ?? 30_000) + KILL_MARGIN_MS
+    worker.killTimer = setTimeout(() => {
+      this.#log(`worker ${worker.process.pid} still running ${seconds(grace)} after stop; killing it`)
+      worker.process.kill('SIGKILL')
+    }, grace)
+  }
+
+  #checkFinished(): void {
+    if (this.#stopping && this.#workers.size === 0) this.#resolveFinished()
+  }
+}
+
+function seconds(ms: number): string {
+  return `${Number((ms / 1000).toFixed(3))} s`
+}
