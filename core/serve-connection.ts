@@ -29,6 +29,9 @@ import {
 } from './gateway.ts'
 import { getHeader } from './headers.ts'
 import type { FetchHandler, ServeInfo, ServeOptions } from './options.ts'
+import { resolveForwarded, type ForwardedHeaders } from './forwarded.ts'
+import { isTrustedProxy, type TrustedProxies } from './ip-address.ts'
+import { parseProxyHeader } from './proxy-protocol.ts'
 import { STATUS_TEXT } from './status.ts'
 import type { Runtime, Transport } from './transport.ts'
 
@@ -44,6 +47,10 @@ export interface ConnectionSettings {
   keepAliveTimeout: number
   maxDrainBytes: number
   log: (message: string, error?: unknown) => void
+  /** Compiled `trustProxy`; null = trust nobody. */
+  trustedProxies: TrustedProxies | null
+  proxyProtocol: boolean
+  forwardedHeaders: ForwardedHeaders
 }
 
 /** Thrown inside the loop to unwind once the connection has been closed from outside. */
@@ -53,7 +60,7 @@ const FIRST_REQUEST_GRACE_MS = 1000
 const EMPTY = new Uint8Array(0)
 const encoder = new TextEncoder()
 
-type DeadlineKind = 'none' | 'idle' | 'headers' | 'body'
+type DeadlineKind = 'none' | 'idle' | 'proxy' | 'headers' | 'body'
 
 /** A connection being served. */
 export class ServedConnection {
@@ -65,7 +72,10 @@ export class ServedConnection {
   private readonly conn: Connection
   private readonly settings: ConnectionSettings
   private readonly transport: Transport
-  private readonly info: ServeInfo
+  /** Replaced once if a PROXY header names the real client. */
+  private info: ServeInfo
+  /** The peer (after PROXY) is in trustProxy: its forwarding headers are believed. */
+  private trustsPeer = false
   private pendingRead: Promise<Uint8Array | null> | null = null
   private headStart: number
   private requestStart = 0
@@ -111,7 +121,7 @@ export class ServedConnection {
   checkDeadline(now: number): void {
     if (this.deadline === 0 || now < this.deadline || this.closed) return
     const kind = this.deadlineKind
-    if (kind === 'idle' || this.busy) return this.close(kind !== 'idle')
+    if (kind === 'idle' || kind === 'proxy' || this.busy) return this.close(this.busy)
     // RFC 9110 §15.5.9: 408 for a request that did not arrive in time.
     const state = this.conn.serverState
     if ((state === 'idle' || state === 'send-response') && (kind === 'body' || this.conn.bufferedBytes > 0 || this.served === 0)) {
@@ -127,6 +137,9 @@ export class ServedConnection {
 
   private async run(): Promise<void> {
     try {
+      if (this.settings.proxyProtocol && !(await this.readProxyHeader())) return
+      const trusted = this.settings.trustedProxies
+      this.trustsPeer = trusted !== null && isTrustedProxy(trusted, this.info.remoteAddress)
       for (;;) {
         const event = this.conn.next()
         if (event === NEED_DATA) {
@@ -143,6 +156,39 @@ export class ServedConnection {
       else if (error !== CLOSED) this.settings.log('connection failed', error)
     } finally {
       this.close()
+    }
+  }
+
+  /**
+   * PROXY protocol, before any HTTP and only from a trusted peer. The spec forbids guessing,
+   * so an untrusted peer, a missing or a malformed header closes the connection unanswered.
+   * The header's source replaces the peer address; bytes after it go to the engine.
+   */
+  private async readProxyHeader(): Promise<boolean> {
+    if (!isTrustedProxy(this.settings.trustedProxies!, this.transport.remoteAddress)) return false
+    // Spec §2: "The receiver may apply a short timeout"; headersTimeout covers it, and
+    // expiry closes silently: there is no HTTP peer yet to send a 408 to.
+    this.setDeadline('proxy', this.headStart, this.settings.headersTimeout)
+    let buffered: Uint8Array = EMPTY
+    try {
+      for (;;) {
+        const chunk = await this.transport.read()
+        if (this.closed || chunk === null) return false
+        buffered = buffered.length === 0 ? chunk : concatBytes([buffered, chunk])
+        const result = parseProxyHeader(buffered)
+        if (!result.done) continue
+        this.setDeadline('none', 0, 0)
+        const info = result.info
+        if (info.proxied) {
+          const { source, destination } = info
+          this.info = serveInfo(source.address, source.port, destination.address, destination.port, info.family === 'unix')
+        }
+        if (result.consumed < buffered.length) this.conn.receive(buffered.subarray(result.consumed))
+        return true
+      }
+    } catch {
+      // ParseError('invalid-proxy-header') or a reset: nothing to answer.
+      return false
     }
   }
 
@@ -186,7 +232,26 @@ export class ServedConnection {
     this.clientError = null
     this.bodyDone = event.contentLength === 0
     let response: Response
-    const url = requestUrl(event, this.settings.scheme, this.fallbackAuthority())
+    let info = this.info
+    let url: string | null
+    if (this.trustsPeer) {
+      const client = resolveForwarded(
+        { address: info.remoteAddress, port: info.remotePort },
+        event.headers,
+        this.settings.trustedProxies!,
+        this.settings.forwardedHeaders,
+      )
+      if (client.clientAddress !== info.remoteAddress || client.clientPort !== info.remotePort) {
+        info = serveInfo(client.clientAddress, client.clientPort, info.localAddress, info.localPort, false)
+      }
+      const scheme = client.proto ?? this.settings.scheme
+      // A forwarded host replaces Host for origin-form targets; absolute-form keeps its own.
+      url = client.host !== undefined && event.target.charCodeAt(0) === 0x2f
+        ? `${scheme}://${client.host}${event.target}`
+        : requestUrl(event, scheme, this.fallbackAuthority())
+    } else {
+      url = requestUrl(event, this.settings.scheme, this.fallbackAuthority())
+    }
     if (isForbiddenMethod(event.method)) {
       // Fetch cannot represent CONNECT, TRACE or TRACK (some runtimes' Request accepts them
       // anyway), so no app can answer them; the same 501 on every runtime.
@@ -199,7 +264,7 @@ export class ServedConnection {
       const request = new LightRequest(event.method, url, event.headers, withBody ? this.pullBody : null)
       this.request = request
       if (!withBody) this.watchForDisconnect(request)
-      const result = this.callApp(request as unknown as Request)
+      const result = this.callApp(request as unknown as Request, info)
       response = result instanceof Promise ? await result : result
     }
     if (this.clientError !== null) response = this.errorResponse(this.clientError)
@@ -225,10 +290,10 @@ export class ServedConnection {
   }
 
   /** Calls the app; a Response returned synchronously is used without a microtask hop. */
-  private callApp(request: Request): Response | Promise<Response> {
+  private callApp(request: Request, info: ServeInfo): Response | Promise<Response> {
     let result: Response | Promise<Response>
     try {
-      result = this.settings.handler(request, this.info)
+      result = this.settings.handler(request, info)
     } catch (error) {
       return this.appFailed(error, request)
     }
@@ -484,7 +549,7 @@ export class ServedConnection {
   private logAccess(event: RequestEvent, status: number, bytes: number, start: number): void {
     this.settings.options.accessLog!({
       time: start,
-      remoteAddress: this.transport.remoteAddress,
+      remoteAddress: this.info.remoteAddress,
       method: event.method,
       target: event.target,
       version: event.version,

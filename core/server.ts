@@ -8,6 +8,7 @@
 import { toHandler } from './gateway.ts'
 import { resolveLimits } from './limits.ts'
 import type { App, Server, ServerAddress, ServeOptions } from './options.ts'
+import { compileTrustedProxies } from './ip-address.ts'
 import { ServedConnection, type ConnectionSettings } from './serve-connection.ts'
 import type { Runtime, Transport } from './transport.ts'
 
@@ -50,6 +51,14 @@ export function startServer(app: App, options: ServeOptions, runtime: Runtime, l
     keepAliveTimeout: options.keepAliveTimeout ?? DEFAULT_TIMEOUTS.keepAliveTimeout,
     maxDrainBytes: options.maxDrainBytes ?? 64 * 1024,
     log: options.log ?? runtime.log,
+    trustedProxies: options.trustProxy === undefined ? null : compileTrustedProxies(options.trustProxy),
+    proxyProtocol: options.proxyProtocol === true,
+    forwardedHeaders: options.forwardedHeaders ?? 'x-forwarded',
+  }
+  // PROXY spec §5: the header is believed only from known sources; without a list every
+  // connection would be refused, so fail at startup instead.
+  if (settings.proxyProtocol && settings.trustedProxies === null) {
+    throw new TypeError('proxyProtocol needs trustProxy: the PROXY header is accepted only from trusted proxies')
   }
   const connections = new Set<ServedConnection>()
   let closing: Promise<void> | null = null
