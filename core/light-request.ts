@@ -11,6 +11,7 @@
  * @module
  */
 import { concatBytes } from './ascii.ts'
+import { delegateToReal } from './delegate.ts'
 import { getHeader } from './headers.ts'
 
 /** Reads the next request body chunk; null at the end. */
@@ -165,25 +166,4 @@ export class LightRequest {
 
 // Every other member of the runtime's Request (clone, formData, cache, mode, … and any
 // runtime extras) is delegated to the real Request.
-Object.setPrototypeOf(LightRequest.prototype, RealRequest.prototype)
-for (const name of Object.getOwnPropertyNames(RealRequest.prototype)) {
-  if (name === 'constructor' || Object.prototype.hasOwnProperty.call(LightRequest.prototype, name)) continue
-  const descriptor = Object.getOwnPropertyDescriptor(RealRequest.prototype, name)!
-  if (descriptor.get !== undefined) {
-    Object.defineProperty(LightRequest.prototype, name, {
-      configurable: true,
-      get(this: LightRequest) {
-        return Reflect.get(RealRequest.prototype, name, LightRequest.materialize(this))
-      },
-    })
-  } else if (typeof descriptor.value === 'function') {
-    Object.defineProperty(LightRequest.prototype, name, {
-      configurable: true,
-      writable: true,
-      value(this: LightRequest, ...args: unknown[]) {
-        const real = LightRequest.materialize(this)
-        return (real as unknown as Record<string, (...a: unknown[]) => unknown>)[name]!(...args)
-      },
-    })
-  }
-}
+delegateToReal(LightRequest, RealRequest, (self: LightRequest) => LightRequest.materialize(self))

@@ -10,6 +10,7 @@
  * @module
  */
 import { isFieldValue } from './abnf.ts'
+import { delegateToReal } from './delegate.ts'
 
 /** Where an installed LightResponse keeps the runtime's own Response. */
 export const REAL_RESPONSE: unique symbol = Symbol.for('portico.RealResponse') as never
@@ -126,29 +127,8 @@ export class LightResponse {
 }
 
 Object.defineProperty(LightResponse, REAL_RESPONSE, { value: RealResponse })
-Object.setPrototypeOf(LightResponse.prototype, RealResponse.prototype)
 Object.setPrototypeOf(LightResponse, RealResponse)
-for (const name of Object.getOwnPropertyNames(RealResponse.prototype)) {
-  if (name === 'constructor' || Object.prototype.hasOwnProperty.call(LightResponse.prototype, name)) continue
-  const descriptor = Object.getOwnPropertyDescriptor(RealResponse.prototype, name)!
-  if (descriptor.get !== undefined) {
-    Object.defineProperty(LightResponse.prototype, name, {
-      configurable: true,
-      get(this: LightResponse) {
-        return Reflect.get(RealResponse.prototype, name, LightResponse.materialize(this))
-      },
-    })
-  } else if (typeof descriptor.value === 'function') {
-    Object.defineProperty(LightResponse.prototype, name, {
-      configurable: true,
-      writable: true,
-      value(this: LightResponse, ...args: unknown[]) {
-        const real = LightResponse.materialize(this)
-        return (real as unknown as Record<string, (...a: unknown[]) => unknown>)[name]!(...args)
-      },
-    })
-  }
-}
+delegateToReal(LightResponse, RealResponse, (self: LightResponse) => LightResponse.materialize(self))
 
 function flatten(headers: Headers): string[] {
   const out: string[] = []
