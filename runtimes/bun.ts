@@ -23,6 +23,8 @@ interface Socket<Data> {
   write(bytes: Uint8Array): number
   /** shutdown(2) of the write side: sends FIN and keeps reading. */
   shutdown(): void
+  /** Closes the socket; what the kernel holds is still delivered. */
+  end(): void
   terminate(): void
   pause(): void
   resume(): void
@@ -51,6 +53,8 @@ declare const Bun: {
 
 /** How long a closed connection may wait for the peer's FIN (or a drain) before it is terminated. */
 const LINGER_MS = 2000
+/** How long a closing connection may go without taking any of its unwritten bytes. */
+const STALL_MS = 30_000
 
 const runtime = hostRuntime('bun')
 
@@ -115,10 +119,30 @@ function terminate(socket: Socket<Connection>, state: Connection): void {
   closed(state)
 }
 
-/** Terminates the socket if it is still open after `LINGER_MS`. */
+/**
+ * Closes the socket if the peer has not closed it within `LINGER_MS`. Gracefully: after
+ * shutdown() our side is written out, and the kernel still delivers what it holds, whereas
+ * terminate() would reset the connection and drop the tail of a response to a slow reader.
+ */
 function startLinger(socket: Socket<Connection>, state: Connection): void {
-  if (state.timer !== null || state.closed) return
-  state.timer = setTimeout(() => terminate(socket, state), LINGER_MS)
+  if (state.closed) return
+  if (state.timer !== null) clearTimeout(state.timer)
+  state.timer = setTimeout(() => {
+    socket.end()
+    closed(state)
+  }, LINGER_MS)
+  state.timer.unref()
+}
+
+/**
+ * While a closing connection still has unwritten bytes: terminate it only if the peer takes
+ * none of them for `STALL_MS` (each drain restarts the wait), so a slow reader gets the whole
+ * response and a dead one does not hold the socket forever.
+ */
+function watchStall(socket: Socket<Connection>, state: Connection): void {
+  if (state.closed) return
+  if (state.timer !== null) clearTimeout(state.timer)
+  state.timer = setTimeout(() => terminate(socket, state), STALL_MS)
   state.timer.unref()
 }
 
@@ -160,7 +184,7 @@ function socketTransport(socket: Socket<Connection>, state: Connection): Transpo
       if (state.closing) return
       state.closing = true
       if (state.pending.length === 0) end(socket, state)
-      else startLinger(socket, state) // `drain` ends the socket once `pending` is written
+      else watchStall(socket, state) // `drain` ends the socket once `pending` is written
     },
     abort() {
       state.closing = true
@@ -203,7 +227,10 @@ export function serve(app: App, options: ServeOptions = {}): Server {
       drain(socket) {
         const state = socket.data
         try {
-          if (!flush(socket, state)) return
+          if (!flush(socket, state)) {
+            if (state.closing) watchStall(socket, state)
+            return
+          }
         } catch (error) {
           return fail(state, error as Error)
         }
