@@ -14,8 +14,13 @@ import { concatBytes } from './ascii.ts'
 import { delegateToReal } from './delegate.ts'
 import { getHeader } from './headers.ts'
 
-/** Reads the next request body chunk; null at the end. */
-export type BodyPull = () => Promise<Uint8Array | null>
+/** Where a request's body comes from. */
+export interface BodySource {
+  /** The next chunk, waiting for the socket if needed; null at the end. */
+  read(): Promise<Uint8Array | null>
+  /** The next chunk if it is already here: bytes, null at the end, undefined if read() must wait. */
+  readBuffered(): Uint8Array | null | undefined
+}
 
 const EMPTY = new Uint8Array(0)
 const decoder = new TextDecoder()
@@ -29,7 +34,7 @@ export class LightRequest {
   #method: string
   #url: string
   #list: readonly string[]
-  #pull: BodyPull | null
+  #source: BodySource | null
   #headers: Headers | null = null
   #controller: AbortController | null = null
   #abortReason: unknown = undefined
@@ -38,11 +43,11 @@ export class LightRequest {
   #used = false
   #real: Request | null = null
 
-  constructor(method: string, url: string, headers: readonly string[], pull: BodyPull | null) {
+  constructor(method: string, url: string, headers: readonly string[], body: BodySource | null) {
     this.#method = method
     this.#url = url
     this.#list = headers
-    this.#pull = pull
+    this.#source = body
   }
 
   static {
@@ -126,14 +131,15 @@ export class LightRequest {
   }
 
   #bodyStream(): ReadableStream<Uint8Array> | null {
-    const pull = this.#pull
-    if (pull === null) return null
+    const source = this.#source
+    if (source === null) return null
     if (this.#stream === null) {
       this.#stream = new ReadableStream<Uint8Array>(
         {
           pull: async (controller) => {
             this.#used = true
-            const chunk = await pull()
+            const buffered = source.readBuffered()
+            const chunk = buffered !== undefined ? buffered : await source.read()
             if (chunk === null) controller.close()
             else controller.enqueue(chunk)
           },
@@ -151,10 +157,16 @@ export class LightRequest {
     }
     if (this.#used) throw new TypeError('Body is unusable: it has already been read')
     this.#used = true
-    const pull = this.#pull
-    if (pull === null) return EMPTY
+    const source = this.#source
+    if (source === null) return EMPTY
     const chunks: Uint8Array[] = []
-    for (let chunk = await pull(); chunk !== null; chunk = await pull()) chunks.push(chunk)
+    for (;;) {
+      // What is already buffered is taken without a promise per chunk.
+      const buffered = source.readBuffered()
+      const chunk = buffered !== undefined ? buffered : await source.read()
+      if (chunk === null) break
+      chunks.push(chunk)
+    }
     return chunks.length === 1 ? chunks[0]! : concatBytes(chunks)
   }
 

@@ -16,7 +16,7 @@ import { concatBytes } from './ascii.ts'
 import { Connection } from './connection.ts'
 import { ERROR_STATUS_TEXT, RemoteProtocolError } from './errors.ts'
 import { NEED_DATA, PAUSED, type RequestEvent } from './events.ts'
-import { abortRequest, LightRequest } from './light-request.ts'
+import { abortRequest, LightRequest, type BodySource } from './light-request.ts'
 import { responseParts, type ResponseParts } from './light-response.ts'
 import {
   isForbiddenMethod,
@@ -261,7 +261,7 @@ export class ServedConnection {
     } else {
       // Fetch forbids a body on GET/HEAD; one sent anyway is drained after the response.
       const withBody = !this.bodyDone && event.method !== 'GET' && event.method !== 'HEAD'
-      const request = new LightRequest(event.method, url, event.headers, withBody ? this.pullBody : null)
+      const request = new LightRequest(event.method, url, event.headers, withBody ? this.body : null)
       this.request = request
       if (!withBody) this.watchForDisconnect(request)
       const result = this.callApp(request as unknown as Request, info)
@@ -278,15 +278,21 @@ export class ServedConnection {
     if (!this.closed && this.conn.clientState === 'send-body') await this.drainBody()
   }
 
-  /** The app's body reads: the next chunk, or null at the end. */
-  private readonly pullBody = async (): Promise<Uint8Array | null> => {
-    const request = this.request
-    const chunk = await this.readBody()
-    if (chunk === null && request !== null && request === this.request) {
-      this.bodyDone = true
-      this.watchForDisconnect(request)
-    }
-    return chunk
+  /** Where the app's body reads come from: the engine, reading the socket only when needed. */
+  private readonly body: BodySource = {
+    read: async (): Promise<Uint8Array | null> => {
+      if (this.conn.waitingForContinue) await this.write(this.conn.send({ type: 'informational', status: 100 }))
+      for (;;) {
+        const chunk = this.nextBodyChunk()
+        if (chunk !== NEED_DATA) return chunk
+        await this.fill()
+      }
+    },
+    readBuffered: (): Uint8Array | null | undefined => {
+      if (this.conn.waitingForContinue) return undefined
+      const chunk = this.nextBodyChunk()
+      return chunk === NEED_DATA ? undefined : chunk
+    },
   }
 
   /** Calls the app; a Response returned synchronously is used without a microtask hop. */
@@ -327,25 +333,27 @@ export class ServedConnection {
     return plainResponse(500, 'Internal Server Error\n')
   }
 
-  /** The next request body chunk for the app, or null at its end. */
-  private async readBody(): Promise<Uint8Array | null> {
-    if (this.conn.waitingForContinue) await this.write(this.conn.send({ type: 'informational', status: 100 }))
-    for (;;) {
-      let event
-      try {
-        event = this.conn.next()
-      } catch (error) {
-        if (error instanceof RemoteProtocolError) {
-          this.clientError = error
-          if (error.code === 'unexpected-eof' && this.request !== null) abortRequest(this.request)
-        }
-        throw error
+  /** The next body chunk the engine has, null at the body's end, or NEED_DATA. */
+  private nextBodyChunk(): Uint8Array | null | typeof NEED_DATA {
+    let event
+    try {
+      event = this.conn.next()
+    } catch (error) {
+      if (error instanceof RemoteProtocolError) {
+        this.clientError = error
+        if (error.code === 'unexpected-eof' && this.request !== null) abortRequest(this.request)
       }
-      if (event === NEED_DATA) await this.fill()
-      else if (event === PAUSED || event.type === 'closed' || event.type === 'request') return null
-      else if (event.type === 'data') return event.bytes
-      else return null
+      throw error
     }
+    if (event === NEED_DATA) return NEED_DATA
+    if (event !== PAUSED && event.type === 'data') return event.bytes
+    // The body is complete: from now on a read only tells whether the client is still there.
+    const request = this.request
+    if (!this.bodyDone && request !== null) {
+      this.bodyDone = true
+      this.watchForDisconnect(request)
+    }
+    return null
   }
 
   /** Keeps one read pending while the app runs: EOF or a reset means the client left. */

@@ -6,9 +6,15 @@ import { abortRequest, LightRequest } from '../../core/light-request.ts'
 const enc = new TextEncoder()
 
 function request(body: string[] | null, headers: string[] = ['Host', 'a', 'Content-Type', 'text/plain']): Request {
-  let chunks = body === null ? null : body.map((c) => enc.encode(c))
-  const pull = chunks === null ? null : async () => (chunks!.length > 0 ? chunks!.shift()! : null)
-  return new LightRequest('POST', 'http://a/p?q=1', headers, pull) as unknown as Request
+  const chunks = body === null ? null : body.map((c) => enc.encode(c))
+  // Odd chunks are "already buffered", even ones need a read: both paths get exercised.
+  let turn = 0
+  const next = (): Uint8Array | null => (chunks!.length > 0 ? chunks!.shift()! : null)
+  const source = chunks === null ? null : {
+    read: async () => next(),
+    readBuffered: () => (turn++ % 2 === 0 ? undefined : next()),
+  }
+  return new LightRequest('POST', 'http://a/p?q=1', headers, source) as unknown as Request
 }
 
 describe('LightRequest', () => {

@@ -33,7 +33,7 @@ try {
 }
 // The light fetch objects on this runtime's own Request and Response.
 const chunks = [new TextEncoder().encode('a=1')]
-const light = new LightRequest('POST', 'http://x/y', ['Content-Type', 'application/x-www-form-urlencoded'], async () => chunks.shift() ?? null) as unknown as Request
+const light = new LightRequest('POST', 'http://x/y', ['Content-Type', 'application/x-www-form-urlencoded'], { read: async () => chunks.shift() ?? null, readBuffered: () => undefined }) as unknown as Request
 const copy = light.clone()
 const R = LightResponse as unknown as typeof Response
 const fetchObjects = {
