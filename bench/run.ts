@@ -332,6 +332,9 @@ if (process.env.BENCH_RENDER) {
   ;({ rows, meta } = JSON.parse(readFileSync(process.env.BENCH_RENDER, 'utf8')) as { rows: Row[]; meta: Meta })
 } else {
   ensureWrk()
+  // Node runs Portico from the npm build, as its users do: under tsx every function of the
+  // .ts sources gets esbuild's keepNames wrapper, a cost no installed package has.
+  if (!sh('npm run build --silent').ok) throw new Error('npm run build failed')
   if (!sh('command -v taskset').ok) throw new Error('taskset (util-linux) is needed to pin server and wrk to cores')
   if (cpus().length < 2) throw new Error('needs 2 cores: server on core 0, wrk on core 1')
   for (const name of only ?? []) if (!SERVERS.some((s) => s.name === name)) throw new Error(`unknown server ${name}`)

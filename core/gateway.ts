@@ -8,6 +8,7 @@ import { utf8Encode } from './ascii.ts'
 import type { RequestEvent } from './events.ts'
 import { getHeader } from './headers.ts'
 import type { App, FetchHandler, ServeInfo } from './options.ts'
+import type { Transport } from './transport.ts'
 
 /** Normalizes an app (function or `{ fetch }`) to a function, keeping `this` for objects. */
 export function toHandler(app: App): FetchHandler {
@@ -21,18 +22,31 @@ export function toHandler(app: App): FetchHandler {
  * the absolute-form target (RFC 9112 §3.2.2: it overrides Host) or from Host, else from
  * the local address (HTTP/1.0 without Host). Returns null if no valid URL results.
  */
-export function requestUrl(event: RequestEvent, scheme: string, fallbackAuthority: string): string | null {
+export function requestUrl(event: RequestEvent, scheme: string, local: LocalAddress): string | null {
   const target = event.target
   if (target.charCodeAt(0) === 0x2f) {
-    const host = getHeader(event.headers, 'host') || fallbackAuthority
+    const host = getHeader(event.headers, 'host') || localAuthority(local)
     return `${scheme}://${host}${target}`
   }
   if (target === '*') {
-    const host = getHeader(event.headers, 'host') || fallbackAuthority
+    const host = getHeader(event.headers, 'host') || localAuthority(local)
     return `${scheme}://${host}/*`
   }
   // absolute-form (authority-form is CONNECT's, which Fetch cannot represent).
   return URL.canParse(target) ? target : null
+}
+
+/** Where the connection was accepted; read only when a request has no Host. */
+export interface LocalAddress {
+  readonly localAddress?: string
+  readonly localPort?: number
+}
+
+/** `host:port` of the local address, IPv6 in brackets; `localhost` when unknown. */
+function localAuthority({ localAddress, localPort }: LocalAddress): string {
+  if (localAddress === undefined) return 'localhost'
+  const host = localAddress.includes(':') ? `[${localAddress}]` : localAddress
+  return localPort === undefined ? host : `${host}:${localPort}`
 }
 
 /** Fetch's forbidden methods (CONNECT, TRACE, TRACK), matched case-insensitively as Fetch does. */
@@ -100,7 +114,32 @@ export function plainResponse(status: number, text: string): Response {
   return new Response(text, { status, headers: { 'content-type': 'text/plain; charset=utf-8' } })
 }
 
-/** The `info` argument: the same object for every request on a connection. */
+/**
+ * The `info` argument read from the transport on first use: on Node each address costs a
+ * syscall (getpeername, getsockname), which most apps never need.
+ */
+export function transportInfo(transport: Transport, unix: boolean): ServeInfo {
+  let remoteAddr: ServeInfo['remoteAddr'] | undefined
+  return {
+    get remoteAddress() {
+      return transport.remoteAddress
+    },
+    get remotePort() {
+      return transport.remotePort
+    },
+    get localAddress() {
+      return transport.localAddress
+    },
+    get localPort() {
+      return transport.localPort
+    },
+    get remoteAddr() {
+      return (remoteAddr ??= { hostname: transport.remoteAddress, port: transport.remotePort, transport: unix ? 'unix' : 'tcp' })
+    },
+  }
+}
+
+/** The `info` argument for known addresses (a PROXY header's, a forwarded client's). */
 export function serveInfo(
   remoteAddress: string | undefined,
   remotePort: number | undefined,

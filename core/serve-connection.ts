@@ -25,6 +25,7 @@ import {
   probeBody,
   requestUrl,
   serveInfo,
+  transportInfo,
   toBytes,
 } from './gateway.ts'
 import { getHeader } from './headers.ts'
@@ -91,13 +92,7 @@ export class ServedConnection {
     this.settings = settings
     this.transport = transport
     this.conn = new Connection({ limits: settings.options.limits, clock: settings.runtime.now })
-    this.info = serveInfo(
-      transport.remoteAddress,
-      transport.remotePort,
-      transport.localAddress,
-      transport.localPort,
-      settings.unix,
-    )
+    this.info = transportInfo(transport, settings.unix)
     this.headStart = settings.runtime.now()
     void this.run()
   }
@@ -248,9 +243,9 @@ export class ServedConnection {
       // A forwarded host replaces Host for origin-form targets; absolute-form keeps its own.
       url = client.host !== undefined && event.target.charCodeAt(0) === 0x2f
         ? `${scheme}://${client.host}${event.target}`
-        : requestUrl(event, scheme, this.fallbackAuthority())
+        : requestUrl(event, scheme, this.transport)
     } else {
-      url = requestUrl(event, this.settings.scheme, this.fallbackAuthority())
+      url = requestUrl(event, this.settings.scheme, this.transport)
     }
     if (isForbiddenMethod(event.method)) {
       // Fetch cannot represent CONNECT, TRACE or TRACK (some runtimes' Request accepts them
@@ -545,13 +540,6 @@ export class ServedConnection {
     } catch {
       // The client is gone; nothing to tell it.
     }
-  }
-
-  private fallbackAuthority(): string {
-    const { localAddress, localPort } = this.transport
-    if (localAddress === undefined) return 'localhost'
-    const host = localAddress.includes(':') ? `[${localAddress}]` : localAddress
-    return localPort === undefined ? host : `${host}:${localPort}`
   }
 
   private logAccess(event: RequestEvent, status: number, bytes: number, start: number): void {

@@ -19,20 +19,55 @@ const LINGER_MS = 2000
 
 const runtime = hostRuntime('node')
 
-function socketTransport(socket: net.Socket): Transport {
-  socket.setNoDelay(true)
-  const queue = new SocketQueue({ pause: () => socket.pause(), resume: () => socket.resume() })
-  socket.on('data', (chunk: Buffer) => queue.push(chunk))
-  socket.on('end', () => queue.end())
-  socket.on('close', () => queue.end())
-  socket.on('error', (error) => queue.error(error))
-  let drained: Promise<void> | null = null
-  const waitForDrain = (): Promise<void> => {
-    drained ??= new Promise<void>((resolve, reject) => {
+/**
+ * A node:net socket as a `Transport`. A class, so that the per-connection cost is one object
+ * and its listeners, not a closure per method.
+ */
+class SocketTransport implements Transport {
+  private readonly socket: net.Socket
+  private readonly queue: SocketQueue
+  private drained: Promise<void> | null = null
+
+  constructor(socket: net.Socket) {
+    this.socket = socket
+    socket.setNoDelay(true)
+    // The socket's own pause()/resume() are the queue's flow control.
+    const queue = (this.queue = new SocketQueue(socket))
+    socket.on('data', (chunk: Buffer) => queue.push(chunk))
+    socket.on('end', () => queue.end())
+    socket.on('close', () => queue.end())
+    socket.on('error', (error) => queue.error(error))
+  }
+
+  read(): Promise<Uint8Array | null> {
+    return this.queue.read()
+  }
+
+  write(bytes: Uint8Array): Promise<void> | void {
+    if (this.socket.destroyed) return Promise.reject(new Error('socket closed'))
+    if (this.socket.write(bytes) && this.drained === null) return
+    return this.waitForDrain()
+  }
+
+  writeMany(parts: readonly Uint8Array[]): Promise<void> | void {
+    const socket = this.socket
+    if (socket.destroyed) return Promise.reject(new Error('socket closed'))
+    // Corked writes leave as one writev, without joining the parts.
+    socket.cork()
+    let ok = true
+    for (const part of parts) ok = socket.write(part)
+    socket.uncork()
+    if (ok && this.drained === null) return
+    return this.waitForDrain()
+  }
+
+  private waitForDrain(): Promise<void> {
+    const socket = this.socket
+    this.drained ??= new Promise<void>((resolve, reject) => {
       const settle = (error?: Error): void => {
         socket.off('drain', onDrain)
         socket.off('close', onClose)
-        drained = null
+        this.drained = null
         if (error) reject(error)
         else resolve()
       }
@@ -41,42 +76,48 @@ function socketTransport(socket: net.Socket): Transport {
       socket.on('drain', onDrain)
       socket.on('close', onClose)
     })
-    return drained
+    return this.drained
   }
-  return {
-    read: () => queue.read(),
-    write(bytes) {
-      if (socket.destroyed) return Promise.reject(new Error('socket closed'))
-      if (socket.write(bytes) && drained === null) return
-      return waitForDrain()
-    },
-    writeMany(parts) {
-      if (socket.destroyed) return Promise.reject(new Error('socket closed'))
-      // Corked writes leave as one writev, without joining the parts.
-      socket.cork()
-      let ok = true
-      for (const part of parts) ok = socket.write(part)
-      socket.uncork()
-      if (ok && drained === null) return
-      return waitForDrain()
-    },
-    close() {
-      // Lingering close (RFC 9112 §9.6): send FIN, keep reading so unread request bytes do
-      // not make the kernel answer with a RST that destroys our last response.
-      socket.removeAllListeners('data')
-      socket.on('data', () => {})
-      socket.resume()
-      socket.end()
-      // Cleared on close: a pending timer would hold the socket for the whole linger time.
-      const linger = setTimeout(() => socket.destroy(), LINGER_MS).unref()
-      socket.once('close', () => clearTimeout(linger))
-    },
-    abort: () => void socket.destroy(),
-    remoteAddress: socket.remoteAddress,
-    remotePort: socket.remotePort,
-    localAddress: socket.localAddress,
-    localPort: socket.localPort,
+
+  close(): void {
+    const socket = this.socket
+    // Lingering close (RFC 9112 §9.6): send FIN, keep reading so unread request bytes do
+    // not make the kernel answer with a RST that destroys our last response.
+    socket.removeAllListeners('data')
+    socket.on('data', discard)
+    socket.resume()
+    socket.end()
+    // Cleared on close: a pending timer would hold the socket for the whole linger time.
+    const linger = setTimeout(destroySocket, LINGER_MS, socket).unref()
+    socket.once('close', () => clearTimeout(linger))
   }
+
+  abort(): void {
+    this.socket.destroy()
+  }
+
+  // Getters: each address is a syscall that most requests never need (Node caches them).
+  get remoteAddress(): string | undefined {
+    return this.socket.remoteAddress
+  }
+
+  get remotePort(): number | undefined {
+    return this.socket.remotePort
+  }
+
+  get localAddress(): string | undefined {
+    return this.socket.localAddress
+  }
+
+  get localPort(): number | undefined {
+    return this.socket.localPort
+  }
+}
+
+function discard(): void {}
+
+function destroySocket(socket: net.Socket): void {
+  socket.destroy()
 }
 
 /**
@@ -91,7 +132,7 @@ function socketTransport(socket: net.Socket): Transport {
 export function serve(app: App, options: ServeOptions = {}): Server {
   if (options.lightResponse !== false) installLightResponse()
   return startServer(app, options, runtime, (onConnection) => {
-    const accept = (socket: net.Socket): void => onConnection(socketTransport(socket))
+    const accept = (socket: net.Socket): void => onConnection(new SocketTransport(socket))
     // allowHalfOpen: a client that half-closes after its request still gets the response,
     // as on Deno and Bun; the engine closes once it has answered.
     const server = options.tls

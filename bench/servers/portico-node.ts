@@ -1,6 +1,7 @@
 /** Portico's Node driver serving the benchmark app (`bench/servers/app.ts`). */
 import process from 'node:process'
-import { serve } from '../../runtimes/node.ts'
+// The npm build (bench/run.ts builds it first), as installed users run Portico on Node.
+import { serve } from '../../dist/node.js'
 import { app, benchPort, listeningLine } from './app.ts'
 
 const port = benchPort(process.env)
