@@ -30,6 +30,7 @@ import { limits } from '../tests/vectors/limits.ts'
 import { persistence } from '../tests/vectors/persistence.ts'
 import { pipelining } from '../tests/vectors/pipelining.ts'
 import { requestLine } from '../tests/vectors/request-line.ts'
+import { replaceSection } from './results-file.ts'
 
 const INPUTS = Number(process.env['FUZZ_INPUTS'] ?? 1_000_000)
 const SEED = process.env['FUZZ_SEED'] !== undefined && process.env['FUZZ_SEED'] !== ''
@@ -231,12 +232,6 @@ const body = [
 if (failures.length > 0) body.push('First failures:', '', '```', ...failures, '```', '')
 console.log(`\n## Fuzz\n\n${body.join('\n')}`)
 
-function replaceSection(markdown: string, heading: string, text: string): string {
-  const start = markdown.indexOf(`\n${heading}\n`)
-  if (start === -1) return `${markdown.trimEnd()}\n\n${heading}\n\n${text}`
-  const next = markdown.indexOf('\n## ', start + heading.length + 1)
-  return `${markdown.slice(0, start + 1)}${heading}\n\n${text}${next === -1 ? '' : `\n${markdown.slice(next + 1)}`}`
-}
 
 if (process.env['FUZZ_WRITE'] !== '0') {
   const path = new URL('./RESULTS.md', import.meta.url)

@@ -20,6 +20,7 @@ import net from 'node:net'
 import { cpus } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { replaceSection } from './results-file.ts'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const RESULTS = join(ROOT, 'bench/RESULTS.md')
@@ -221,12 +222,6 @@ async function measure(name: Name): Promise<Row> {
   }
 }
 
-function replaceSection(markdown: string, heading: string, body: string): string {
-  const start = markdown.indexOf(`\n${heading}\n`)
-  if (start === -1) return `${markdown.trimEnd()}\n\n${heading}\n\n${body}`
-  const next = markdown.indexOf('\n## ', start + heading.length + 1)
-  return `${markdown.slice(0, start + 1)}${heading}\n\n${body}${next === -1 ? '' : `\n${markdown.slice(next + 1)}`}`
-}
 
 /** The table rows already in the section, by runtime, so a partial run keeps the others. */
 function previousRows(markdown: string): Map<string, string> {

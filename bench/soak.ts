@@ -21,6 +21,7 @@ import { cpus, loadavg } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseResponses } from '../tests/helpers/raw-client.ts'
+import { replaceSection } from './results-file.ts'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const RESULTS = join(ROOT, 'bench/RESULTS.md')
@@ -232,12 +233,6 @@ async function clientLoop(index: number, port: number, until: number): Promise<v
   }
 }
 
-function replaceSection(markdown: string, heading: string, body: string): string {
-  const start = markdown.indexOf(`\n${heading}\n`)
-  if (start === -1) return `${markdown.trimEnd()}\n\n${heading}\n\n${body}`
-  const next = markdown.indexOf('\n## ', start + heading.length + 1)
-  return `${markdown.slice(0, start + 1)}${heading}\n\n${body}${next === -1 ? '' : `\n${markdown.slice(next + 1)}`}`
-}
 
 async function main(): Promise<void> {
   const fixture = await startFixture()

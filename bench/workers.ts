@@ -10,6 +10,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { replaceSection } from './results-file.ts'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const RESULTS = join(ROOT, 'bench/RESULTS.md')
@@ -96,12 +97,6 @@ async function measure(runtime: Runtime, workers: number, port: number): Promise
   }
 }
 
-function replaceSection(markdown: string, heading: string, body: string): string {
-  const start = markdown.indexOf(`\n${heading}\n`)
-  if (start === -1) return `${markdown.trimEnd()}\n\n${heading}\n\n${body}`
-  const next = markdown.indexOf('\n## ', start + heading.length + 1)
-  return `${markdown.slice(0, start + 1)}${heading}\n\n${body}${next === -1 ? '' : `\n${markdown.slice(next + 1)}`}`
-}
 
 async function main(): Promise<void> {
   if (!existsSync(WRK)) throw new Error(`${WRK} is missing`)
