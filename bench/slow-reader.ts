@@ -14,17 +14,16 @@
  * SLOW_READER_WRITE=0 skips RESULTS.md.
  * @module
  */
-import { spawn } from 'node:child_process'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import net from 'node:net'
 import { cpus } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { FIXTURE_COMMANDS, procStatus, sleep, startFixture, type RuntimeName as Name } from './fixture-process.ts'
 import { replaceSection } from './results-file.ts'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const RESULTS = join(ROOT, 'bench/RESULTS.md')
-const FIXTURE = 'tests/integration/fixture.ts'
 const MB = 1024 * 1024
 const SIZE_MB = Number(process.env['SLOW_READER_MB'] || 100)
 const RATE_MB = Number(process.env['SLOW_READER_MB_PER_S'] || 1)
@@ -37,46 +36,6 @@ const RATE_MB = Number(process.env['SLOW_READER_MB_PER_S'] || 1)
 const CLOSE = process.env['SLOW_READER_CLOSE'] === '1'
 const TOTAL = Math.max(1, Math.round((SIZE_MB * MB) / (64 * 1024))) * 64 * 1024
 const RATE = RATE_MB * MB
-
-type Name = 'node' | 'deno' | 'bun'
-const RUNTIMES: Record<Name, [string, string[]]> = {
-  node: [process.execPath, ['--import', 'tsx', FIXTURE]],
-  deno: [join(ROOT, 'node_modules/.bin/deno'), ['run', '-A', FIXTURE]],
-  bun: [join(ROOT, 'node_modules/.bin/bun'), ['run', FIXTURE]],
-}
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
-
-/** A /proc/<pid>/status field in bytes (VmRSS, VmHWM). */
-function procStatus(pid: number, field: string): number {
-  const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
-  return match === null ? NaN : Number(match[1]) * 1024
-}
-
-/** Spawns the fixture; resolves with its pid and port at the LISTENING line. */
-function startFixture(name: Name): Promise<{ pid: number; port: number; kill: () => void }> {
-  const [command, args] = RUNTIMES[name]
-  // The keep-alive timeout must not end the connection while the kernel buffers still hold the
-  // response's tail (see CLOSE below).
-  const env = { ...process.env, PORT: '0', NO_COLOR: '1', KEEP_ALIVE_TIMEOUT: '600000' }
-  const child = spawn(command, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] })
-  let out = ''
-  const kill = (): void => {
-    if (child.exitCode === null && child.signalCode === null) process.kill(child.pid!, 'SIGKILL')
-  }
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${name}: no LISTENING line within 20 s\n${out}`)), 20_000)
-    child.on('exit', (code) => reject(new Error(`${name}: fixture exited with ${code}\n${out}`)))
-    child.stderr!.setEncoding('utf8').on('data', (text: string) => (out += text))
-    child.stdout!.setEncoding('utf8').on('data', (text: string) => {
-      out += text
-      const line = out.split('\n').find((l) => l.startsWith('LISTENING '))
-      if (line === undefined) return
-      clearTimeout(timer)
-      resolve({ pid: child.pid!, port: Number(new URL(line.slice(10).trim()).port), kill })
-    })
-  })
-}
 
 /** Chunk size of the fixture's `/stream`: 64 KiB, each a fresh buffer filled with one letter. */
 const CHUNK = 64 * 1024
@@ -195,7 +154,9 @@ interface Row {
 }
 
 async function measure(name: Name): Promise<Row> {
-  const fixture = await startFixture(name)
+  // The keep-alive timeout must not end the connection while the kernel buffers still hold the
+  // response's tail (see CLOSE below).
+  const fixture = await startFixture(name, { KEEP_ALIVE_TIMEOUT: '600000' })
   try {
     await sleep(1000)
     const startRss = procStatus(fixture.pid, 'VmRSS')
@@ -238,7 +199,7 @@ function previousRows(markdown: string): Map<string, string> {
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2)
-  const names = (Object.keys(RUNTIMES) as Name[]).filter((n) => existsSync(RUNTIMES[n][0]) && (wanted.length === 0 || wanted.includes(n)))
+  const names = (Object.keys(FIXTURE_COMMANDS) as Name[]).filter((n) => existsSync(FIXTURE_COMMANDS[n][0]) && (wanted.length === 0 || wanted.includes(n)))
   console.log(`slow reader: ${SIZE_MB} MiB at ${RATE_MB} MiB/s (${(TOTAL / RATE).toFixed(0)} s) on ${names.join(', ')}`)
   const mb = (bytes: number): string => (bytes / MB).toFixed(1)
   const rows = new Map<string, string>()

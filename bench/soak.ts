@@ -13,7 +13,6 @@
  * SOAK_MAX_SLOPE_MB_PER_MIN (verdict threshold, default 1), SOAK_WRITE=0 to skip RESULTS.md.
  * @module
  */
-import { spawn } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import http from 'node:http'
 import net from 'node:net'
@@ -21,11 +20,11 @@ import { cpus, loadavg } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseResponses } from '../tests/helpers/raw-client.ts'
+import { procStatus, sleep, startFixture } from './fixture-process.ts'
 import { replaceSection } from './results-file.ts'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const RESULTS = join(ROOT, 'bench/RESULTS.md')
-const FIXTURE = 'tests/integration/fixture.ts'
 
 function envNumber(name: string, fallback: number): number {
   const value = process.env[name]
@@ -38,46 +37,6 @@ const SAMPLE_SECONDS = envNumber('SOAK_SAMPLE_SECONDS', 10)
 const MAX_SLOPE_MB_PER_MIN = envNumber('SOAK_MAX_SLOPE_MB_PER_MIN', 1)
 const RUNTIME = (process.env['SOAK_RUNTIME'] ?? 'node') as 'node' | 'deno' | 'bun'
 
-const COMMANDS: Record<typeof RUNTIME, [string, string[]]> = {
-  node: [process.execPath, ['--import', 'tsx', FIXTURE]],
-  deno: [join(ROOT, 'node_modules/.bin/deno'), ['run', '-A', FIXTURE]],
-  bun: [join(ROOT, 'node_modules/.bin/bun'), ['run', FIXTURE]],
-}
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
-
-/** Spawns the fixture; resolves with its pid and port at the LISTENING line. */
-function startFixture(): Promise<{ pid: number; port: number; kill: () => void; output: () => string }> {
-  const [command, args] = COMMANDS[RUNTIME]
-  const child = spawn(command, args, {
-    cwd: ROOT,
-    // Long enough that the soak's own keep-alive sockets are never timed out between requests.
-    env: { ...process.env, PORT: '0', NO_COLOR: '1', KEEP_ALIVE_TIMEOUT: '30000' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let out = ''
-  const kill = (): void => {
-    if (child.exitCode === null && child.signalCode === null) process.kill(child.pid!, 'SIGKILL')
-  }
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no LISTENING line within 20 s\n${out}`)), 20_000)
-    child.on('exit', (code) => reject(new Error(`fixture exited with ${code}\n${out}`)))
-    child.stderr!.setEncoding('utf8').on('data', (text: string) => (out += text))
-    child.stdout!.setEncoding('utf8').on('data', (text: string) => {
-      out += text
-      const line = out.split('\n').find((l) => l.startsWith('LISTENING '))
-      if (line === undefined) return
-      clearTimeout(timer)
-      resolve({ pid: child.pid!, port: Number(new URL(line.slice(10).trim()).port), kill, output: () => out })
-    })
-  })
-}
-
-/** A /proc/<pid>/status field in bytes (VmRSS, VmHWM). */
-function procStatus(pid: number, field: string): number {
-  const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
-  return match === null ? NaN : Number(match[1]) * 1024
-}
 
 const MB = 1024 * 1024
 const mb = (bytes: number): string => (bytes / MB).toFixed(1)
@@ -235,7 +194,8 @@ async function clientLoop(index: number, port: number, until: number): Promise<v
 
 
 async function main(): Promise<void> {
-  const fixture = await startFixture()
+  // Long enough that the soak's own keep-alive sockets are never timed out between requests.
+  const fixture = await startFixture(RUNTIME, { KEEP_ALIVE_TIMEOUT: '30000' })
   console.log(`soak: ${RUNTIME} fixture pid ${fixture.pid} on port ${fixture.port}; ${SECONDS} s, ${CONCURRENCY} client loops`)
   const started = Date.now()
   const until = started + SECONDS * 1000

@@ -1,6 +1,6 @@
 /**
- * The options and the server object shared by every driver. Names follow Deno.serve and
- * Bun.serve where they overlap (port, hostname, signal, onListen, onError, tls, reusePort).
+ * The options and the server object shared by every driver. Names follow Deno's and Bun's
+ * own serve() where they overlap (port, hostname, signal, onListen, onError, tls, reusePort).
  * @module
  */
 import type { Limits } from './limits.ts'
@@ -11,7 +11,7 @@ export interface ServeInfo {
   remotePort: number | undefined
   localAddress: string | undefined
   localPort: number | undefined
-  /** Deno.serve's shape: `info.remoteAddr.hostname`. */
+  /** The shape Deno's serve() gives: `info.remoteAddr.hostname`. */
   remoteAddr: { hostname: string | undefined; port: number | undefined; transport: 'tcp' | 'unix' }
 }
 

@@ -69,7 +69,7 @@ export function startServer(app: App, options: ServeOptions, runtime: Runtime, l
 
   const timeouts = [settings.headersTimeout, settings.requestTimeout, settings.keepAliveTimeout].filter((t) => t > 0)
   const shortest = Math.min(4000, ...timeouts)
-  const sweep = runtime.timers.setInterval(() => {
+  const sweep = runtime.timers.repeat(() => {
     const now = runtime.now()
     for (const connection of connections) connection.checkDeadline(now)
   }, Math.min(1000, Math.max(10, Math.floor(shortest / 4))))
@@ -95,7 +95,7 @@ export function startServer(app: App, options: ServeOptions, runtime: Runtime, l
     })
   let readyAwaited = false
   listening.catch((error: unknown) => {
-    runtime.timers.clearInterval(sweep)
+    runtime.timers.cancel(sweep)
     // A caller awaiting ready() reports the error itself; otherwise it must not vanish.
     if (!readyAwaited) settings.log('could not listen', error)
     resolveFinished()
@@ -112,13 +112,13 @@ export function startServer(app: App, options: ServeOptions, runtime: Runtime, l
       listener?.close()
       for (const c of connections) (force ? c.destroy() : c.shutdown())
       if (!force) {
-        forceTimer = runtime.timers.setInterval(() => {
+        forceTimer = runtime.timers.repeat(() => {
           for (const c of connections) c.destroy()
         }, options.gracefulTimeout ?? DEFAULT_TIMEOUTS.gracefulTimeout)
       }
       if (connections.size > 0) await new Promise<void>((resolve) => (drained = resolve))
-      runtime.timers.clearInterval(sweep)
-      if (forceTimer !== null) runtime.timers.clearInterval(forceTimer)
+      runtime.timers.cancel(sweep)
+      if (forceTimer !== null) runtime.timers.cancel(forceTimer)
       resolveFinished()
     })()
     return closing

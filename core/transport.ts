@@ -36,8 +36,10 @@ export interface Transport {
 
 /** Timers, injected so that core reads no global clock and tests can use a virtual one. */
 export interface Timers {
-  setInterval(callback: () => void, ms: number): unknown
-  clearInterval(handle: unknown): void
+  /** Calls `callback` every `ms` milliseconds until cancelled; returns a handle. */
+  repeat(callback: () => void, ms: number): unknown
+  /** Stops a `repeat`. */
+  cancel(handle: unknown): void
 }
 
 /** What a driver gives the core besides sockets: time, timers and the error log. */

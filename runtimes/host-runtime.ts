@@ -12,8 +12,8 @@ export function hostRuntime(name: string): Runtime {
     name,
     now: Date.now,
     timers: {
-      setInterval: (callback, ms) => setInterval(callback, ms),
-      clearInterval: (handle) => clearInterval(handle as Parameters<typeof clearInterval>[0]),
+      repeat: (callback, ms) => setInterval(callback, ms),
+      cancel: (handle) => clearInterval(handle as Parameters<typeof clearInterval>[0]),
     },
     log: (message, error) => (error === undefined ? console.error(message) : console.error(message, error)),
     print: (message) => console.log(message),

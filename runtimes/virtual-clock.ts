@@ -20,7 +20,7 @@ interface Interval {
  * @example
  * ```ts
  * const clock = new VirtualClock()
- * clock.timers.setInterval(() => console.log(clock.now), 1000)
+ * clock.timers.repeat(() => console.log(clock.now), 1000)
  * clock.advance(2500) // logs start+1000, start+2000
  * ```
  */
@@ -37,8 +37,8 @@ export class VirtualClock {
 
   /** The timers to hand to the engine (`Runtime.timers`). */
   readonly timers: Timers = {
-    setInterval: (callback: () => void, ms: number): unknown => this.setInterval(callback, ms),
-    clearInterval: (handle: unknown): void => this.clearInterval(handle),
+    repeat: (callback: () => void, ms: number): unknown => this.setInterval(callback, ms),
+    cancel: (handle: unknown): void => this.clearInterval(handle),
   }
 
   /** Calls `callback` every `ms` virtual ms; returns a handle for `clearInterval`. */

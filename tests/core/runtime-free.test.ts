@@ -13,7 +13,6 @@ const FORBIDDEN: [string, RegExp][] = [
   ['Bun global', /\bBun\b/],
   ['process global', /\bprocess\./],
   ['Buffer', /\bBuffer\b/],
-  // A bare call, not `timers.setInterval(` nor the Timers interface's `setInterval(callback: …`.
   ['timer global', /(?<![.\w])(setTimeout|setInterval|setImmediate)\((?!\s*\w+\??:)/],
   ['ambient clock', /\b(Date\.now|performance\.now)\(/],
   ['console', /\bconsole\./],
