@@ -6,7 +6,7 @@
  * @module
  */
 import { spawn, type ChildProcess } from 'node:child_process'
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -126,6 +126,13 @@ export function defineSupervisorSuite(target: RuntimeCommand): void {
 
   const workerPids = (r: Running): number[] => [...r.stderr().matchAll(/worker (\d+) listening/g)].map((m) => Number(m[1]))
 
+  // Deno and Bun workers share the port with SO_REUSEPORT: when a replaced worker closes its
+  // listener, Linux resets the connections still queued on it unless tcp_migrate_req is on
+  // (the kernel then hands them to another listener). Node workers share one socket through
+  // node:cluster and do not depend on it. .ci/run turns it on; the README says to.
+  const dropsQueued = target.runtime !== 'node' && !migratesQueuedConnections()
+  const handOver = dropsQueued ? it.skip : it
+
   describe.skipIf(missing !== undefined)(`supervisor on ${target.runtime}`, () => {
     it('SIGKILL of one worker fails only requests in flight on it, and the worker is respawned', async () => {
       const CLIENTS = 20
@@ -153,7 +160,8 @@ export function defineSupervisorSuite(target: RuntimeCommand): void {
       expect(r.child.exitCode).toBe(null)
     })
 
-    it('SIGHUP under load fails no request, and the new workers serve the changed app', async () => {
+    // Skipped without net.ipv4.tcp_migrate_req=1 on Deno and Bun (see dropsQueued).
+    handOver('SIGHUP under load fails no request, and the new workers serve the changed app', async () => {
       const app = writeApp(APP_V1)
       const r = await start(app, ['--workers', '2'])
       const old = workerPids(r)
@@ -196,7 +204,8 @@ export function defineSupervisorSuite(target: RuntimeCommand): void {
       expect((await withDeadline(r.exited, 10_000)).code).toBe(0)
     })
 
-    it('--max-requests recycles a worker: replacement first, no failed request', async () => {
+    // Skipped without net.ipv4.tcp_migrate_req=1 on Deno and Bun (see dropsQueued).
+    handOver('--max-requests recycles a worker: replacement first, no failed request', async () => {
       const r = await start(writeApp(APP_V1), ['--workers', '1', '--max-requests', '1000', '--max-requests-jitter', '50'])
       const [first] = workerPids(r)
       let exited = false
@@ -223,6 +232,15 @@ interface LoadOptions {
   until?: () => boolean
   /** Stop after this many requests in all. */
   requests?: number
+}
+
+/** net.ipv4.tcp_migrate_req: queued connections of a closing reuseport listener move on. */
+function migratesQueuedConnections(): boolean {
+  try {
+    return readFileSync('/proc/sys/net/ipv4/tcp_migrate_req', 'utf8').trim() === '1'
+  } catch {
+    return false
+  }
 }
 
 async function load(url: string, options: LoadOptions): Promise<LoadResult> {
