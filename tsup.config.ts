@@ -8,7 +8,7 @@ export default defineConfig({
     node: 'runtimes/node.ts',
     deno: 'runtimes/deno.ts',
     bun: 'runtimes/bun.ts',
-    testing: 'runtimes/testing.ts',
+    testing: 'testing/mod.ts',
     supervisor: 'supervisor/mod.ts',
   },
   format: ['esm', 'cjs'],

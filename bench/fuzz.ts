@@ -20,7 +20,7 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { cpus } from 'node:os'
 import { performance } from 'node:perf_hooks'
-import type { Limits } from '../core/limits.ts'
+import type { Limits } from '../core/http1/limits.ts'
 import { feed, latin1, sameOutcome, splitAt, type FeedInput, type Outcome } from '../tests/helpers/feed.ts'
 import { chunked } from '../tests/vectors/chunked.ts'
 import { contentLength } from '../tests/vectors/content-length.ts'

@@ -7,8 +7,8 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
 import { createRequire } from 'node:module'
-import { Connection } from '../core/connection.ts'
-import { NEED_DATA, PAUSED, type ResponseEvent } from '../core/events.ts'
+import { Connection } from '../core/http1/connection.ts'
+import { NEED_DATA, PAUSED, type ResponseEvent } from '../core/http1/events.ts'
 
 const require = createRequire(import.meta.url)
 // process.binding('http_parser') is deprecated (DEP0111) but is the only handle on llhttp.

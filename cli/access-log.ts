@@ -3,7 +3,7 @@
  * JSON lines. Pure; the caller adds the newline and writes.
  * @module
  */
-import type { AccessLogEntry } from '../core/options.ts'
+import type { AccessLogEntry } from '../core/server/options.ts'
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'] as const
 

@@ -3,8 +3,8 @@
  * file reads, no process access, so every rule is unit-tested without spawning anything.
  * @module
  */
-import type { Limits } from '../core/limits.ts'
-import type { ServeOptions } from '../core/options.ts'
+import type { Limits } from '../core/http1/limits.ts'
+import type { ServeOptions } from '../core/server/options.ts'
 
 /** Access log output: none, Common Log Format lines, or JSON lines. */
 export type AccessLogFormat = 'off' | 'clf' | 'json'

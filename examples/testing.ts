@@ -2,7 +2,7 @@
 // framing, timeouts, serializer) over in-memory connections on a virtual clock.
 //   node --import tsx examples/testing.ts    (also: deno run examples/testing.ts · bun examples/testing.ts)
 // In your project, import from 'portico/testing' (JSR: '@portico/server/testing').
-import { createTestServer, request, type App } from '../runtimes/testing.ts'
+import { createTestServer, request, type App } from '../testing/mod.ts'
 import hono from './hono.ts'
 import itty from './itty-router.ts'
 

@@ -3,13 +3,13 @@
  * https://bun.com/docs/api/tcp · https://bun.com/reference/bun/listen
  * @module
  */
-import type { App, Server, ServeOptions } from '../core/options.ts'
-import { formatUrl, startServer, type Listener } from '../core/server.ts'
-import { SocketQueue } from '../core/socket-queue.ts'
-import type { Transport } from '../core/transport.ts'
+import type { App, Server, ServeOptions } from '../core/server/options.ts'
+import { formatUrl, startServer, type Listener } from '../core/server/server.ts'
+import { SocketQueue } from '../core/server/socket-queue.ts'
+import type { Transport } from '../core/server/transport.ts'
 import { hostRuntime, installLightResponse } from './host-runtime.ts'
 
-export type * from '../core/options.ts'
+export type * from '../core/server/options.ts'
 
 // The subset of Bun's API used here, declared locally: bun-types would replace the DOM stream
 // types for the whole program (tsc) and break core/.

@@ -4,12 +4,12 @@
  * https://docs.deno.com/api/deno/~/Deno.Conn
  * @module
  */
-import type { App, Server, ServeOptions } from '../core/options.ts'
-import { formatUrl, startServer, type Listener } from '../core/server.ts'
-import type { Runtime, Transport } from '../core/transport.ts'
+import type { App, Server, ServeOptions } from '../core/server/options.ts'
+import { formatUrl, startServer, type Listener } from '../core/server/server.ts'
+import type { Runtime, Transport } from '../core/server/transport.ts'
 import { hostRuntime, installLightResponse } from './host-runtime.ts'
 
-export type * from '../core/options.ts'
+export type * from '../core/server/options.ts'
 
 // The subset of the Deno namespace used here, declared locally so that `tsc` (Node types)
 // and `deno check` (real Deno types, shadowed in this module) both accept this file.

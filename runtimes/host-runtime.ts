@@ -3,8 +3,8 @@
  * core as a `Runtime` (core itself may not touch globals). Shared by the three drivers.
  * @module
  */
-import { LightResponse } from '../core/light-response.ts'
-import type { Runtime } from '../core/transport.ts'
+import { LightResponse } from '../core/fetch/light-response.ts'
+import type { Runtime } from '../core/server/transport.ts'
 
 /** A `Runtime` backed by the host's `Date.now`, `setInterval` and `console`. */
 export function hostRuntime(name: string): Runtime {

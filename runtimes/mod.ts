@@ -4,12 +4,12 @@
  * running runtime touches its globals.
  * @module
  */
-import type { App, Server, ServeOptions } from '../core/options.ts'
+import type { App, Server, ServeOptions } from '../core/server/options.ts'
 import { serve as serveBun } from './bun.ts'
 import { serve as serveDeno } from './deno.ts'
 import { serve as serveNode } from './node.ts'
 
-export type * from '../core/options.ts'
+export type * from '../core/server/options.ts'
 
 /** The running runtime, as Portico sees it. */
 export function detectRuntime(): 'deno' | 'bun' | 'node' {

@@ -6,13 +6,13 @@
 import { readFileSync } from 'node:fs'
 import net from 'node:net'
 import tls from 'node:tls'
-import type { App, Server, ServeOptions } from '../core/options.ts'
-import { formatUrl, startServer, type Listener } from '../core/server.ts'
-import { SocketQueue } from '../core/socket-queue.ts'
-import type { Transport } from '../core/transport.ts'
+import type { App, Server, ServeOptions } from '../core/server/options.ts'
+import { formatUrl, startServer, type Listener } from '../core/server/server.ts'
+import { SocketQueue } from '../core/server/socket-queue.ts'
+import type { Transport } from '../core/server/transport.ts'
 import { hostRuntime, installLightResponse } from './host-runtime.ts'
 
-export type * from '../core/options.ts'
+export type * from '../core/server/options.ts'
 
 /** How long a closed connection keeps reading (and discarding) before it is destroyed. */
 const LINGER_MS = 2000

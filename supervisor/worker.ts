@@ -4,7 +4,7 @@
  * @module
  */
 import process from 'node:process'
-import type { App, FetchHandler, ServeOptions, Server } from '../core/options.ts'
+import type { App, FetchHandler, ServeOptions, Server } from '../core/server/options.ts'
 import { isSupervisorMessage, WORKER_ENV, type SupervisorMessage, type WorkerMessage } from './messages.ts'
 
 /** A driver's `serve` (`portico/node`, `portico/deno`, `portico/bun`). */

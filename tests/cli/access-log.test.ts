@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { formatCommonLog, formatJsonLog } from '../../cli/access-log.ts'
-import type { AccessLogEntry } from '../../core/options.ts'
+import type { AccessLogEntry } from '../../core/server/options.ts'
 
 const entry: AccessLogEntry = {
   time: Date.UTC(2026, 10, 27, 16, 24, 21, 345),

@@ -12,7 +12,7 @@
  * @module
  */
 import process from 'node:process'
-import type { App, Server, ServeOptions } from '../../core/options.ts'
+import type { App, Server, ServeOptions } from '../../core/server/options.ts'
 
 type Serve = (app: App, options: ServeOptions) => Server
 

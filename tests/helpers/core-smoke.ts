@@ -1,8 +1,8 @@
 // Runs under node (tsx), deno and bun: parses a pipelined chunked request with the engine and
 // prints the events and response bytes as JSON, so the three runtimes can be compared.
 import { Connection, NEED_DATA, PAUSED } from '../../core/mod.ts'
-import { LightRequest } from '../../core/light-request.ts'
-import { LightResponse, responseParts } from '../../core/light-response.ts'
+import { LightRequest } from '../../core/fetch/light-request.ts'
+import { LightResponse, responseParts } from '../../core/fetch/light-response.ts'
 
 const conn = new Connection({ clock: () => 784111777000 })
 const text = (b: Uint8Array): string => new TextDecoder().decode(b)

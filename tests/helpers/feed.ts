@@ -4,11 +4,11 @@
  * offset (h11 `tr`, hyper `all_async_cases`); all runs must agree.
  * @module
  */
-import { Connection } from '../../core/connection.ts'
-import { RemoteProtocolError } from '../../core/errors.ts'
-import type { ErrorCode } from '../../core/errors.ts'
-import { NEED_DATA, PAUSED } from '../../core/events.ts'
-import type { Limits } from '../../core/limits.ts'
+import { Connection } from '../../core/http1/connection.ts'
+import { RemoteProtocolError } from '../../core/http1/errors.ts'
+import type { ErrorCode } from '../../core/http1/errors.ts'
+import { NEED_DATA, PAUSED } from '../../core/http1/events.ts'
+import type { Limits } from '../../core/http1/limits.ts'
 
 /** An event as recorded: bytes become latin1 text, adjacent data events are merged. */
 export type SeenEvent =

@@ -4,9 +4,9 @@
  * wrote. Both are strict and small; they are not the engine's code paths.
  * @module
  */
-import { Connection } from '../../core/connection.ts'
-import type { RequestEvent, ResponseEvent } from '../../core/events.ts'
-import type { Limits } from '../../core/limits.ts'
+import { Connection } from '../../core/http1/connection.ts'
+import type { RequestEvent, ResponseEvent } from '../../core/http1/events.ts'
+import type { Limits } from '../../core/http1/limits.ts'
 import { latin1, text } from './feed.ts'
 
 /** A request to serialize. `headers` is sent as given (include Host yourself). */

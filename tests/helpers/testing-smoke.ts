@@ -1,7 +1,7 @@
 // Runs under node (tsx), deno and bun: drives apps through portico/testing (request(), raw
 // bytes, a slowloris script, a reset, a stalled reader) and prints what it saw as JSON, so
 // the three runtimes can be compared byte for byte.
-import { createTestServer, request } from '../../runtimes/testing.ts'
+import { createTestServer, request } from '../../testing/mod.ts'
 import hono from '../../examples/hono.ts'
 import itty from '../../examples/itty-router.ts'
 

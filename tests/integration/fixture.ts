@@ -17,7 +17,7 @@
  */
 import { readFileSync } from 'node:fs'
 import process from 'node:process'
-import type { App, Server, ServeInfo, ServeOptions } from '../../core/options.ts'
+import type { App, Server, ServeInfo, ServeOptions } from '../../core/server/options.ts'
 
 type Serve = (app: App, options: ServeOptions) => Server
 

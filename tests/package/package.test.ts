@@ -27,7 +27,7 @@ describe('npm package', () => {
     const [pack] = JSON.parse(run('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'])) as [{ files: { path: string }[] }]
     const files = pack.files.map((f) => f.path)
     for (const needed of ['dist/node.js', 'dist/node.cjs', 'dist/node.d.ts', 'dist/core.d.cts', 'dist/deno.js', 'dist/bun.js', 'dist/testing.js',
-      'bin/portico.mjs', 'cli/main.ts', 'core/mod.ts', 'runtimes/node.ts', 'README.md', 'LICENSE', 'package.json']) {
+      'bin/portico.mjs', 'cli/main.ts', 'core/mod.ts', 'runtimes/node.ts', 'testing/mod.ts', 'README.md', 'LICENSE', 'package.json']) {
       expect(files).toContain(needed)
     }
     expect(files.filter((f) => /^(tests|examples|bench|\.ci|\.tmp|node_modules)\//.test(f))).toEqual([])
@@ -44,7 +44,7 @@ describe('npm package', () => {
 
 describe('JSR package', () => {
   it('type-checks every export with deno check', () => {
-    run(bin('deno'), ['check', 'core/mod.ts', 'runtimes/mod.ts', 'runtimes/node.ts', 'runtimes/deno.ts', 'runtimes/bun.ts', 'runtimes/testing.ts', 'cli/main.ts'])
+    run(bin('deno'), ['check', 'core/mod.ts', 'runtimes/mod.ts', 'runtimes/node.ts', 'runtimes/deno.ts', 'runtimes/bun.ts', 'testing/mod.ts', 'cli/main.ts'])
   })
 
   it('passes deno lint', () => {

@@ -20,8 +20,8 @@ import net from 'node:net'
 import { tmpdir } from 'node:os'
 import { delimiter, join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Server, ServeInfo } from '../../core/options.ts'
-import { parseProxyHeader, type ProxyInfo } from '../../core/proxy-protocol.ts'
+import type { Server, ServeInfo } from '../../core/server/options.ts'
+import { parseProxyHeader, type ProxyInfo } from '../../core/proxy/proxy-protocol.ts'
 import { serve } from '../../runtimes/node.ts'
 
 /** Flip once serve-connection.ts reads `proxyProtocol` and `trustProxy` (issue 7). */

@@ -1,10 +1,8 @@
 // portico/testing: the real engine over in-memory connections on a virtual clock. Every
-// feature of the entry, and that the entry itself stays runtime-free.
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
+// feature of the entry (tests/core/runtime-free.test.ts checks that it stays runtime-free).
 import { describe, expect, it } from 'vitest'
-import { createTestServer, request, ResponseReader, VirtualClock } from '../../runtimes/testing.ts'
-import type { App } from '../../core/options.ts'
+import { createTestServer, request, ResponseReader, VirtualClock } from '../../testing/mod.ts'
+import type { App } from '../../core/server/options.ts'
 
 const GET = 'GET / HTTP/1.1\r\nHost: a\r\n\r\n'
 const encode = (s: string): Uint8Array => new TextEncoder().encode(s)
@@ -424,17 +422,4 @@ describe('request bytes', () => {
     })
     expect(server.connections[0]!.closed).toBe(false) // persistent, as with fetch
   })
-})
-
-describe('portico/testing is runtime-free', () => {
-  const files = ['testing.ts', 'memory-transport.ts', 'virtual-clock.ts', 'response-reader.ts', 'request-bytes.ts']
-  for (const file of files) {
-    it(file, () => {
-      const text = readFileSync(join(import.meta.dirname, '../../runtimes', file), 'utf8')
-        .replace(/\/\*[\s\S]*?\*\//g, '')
-        .replace(/(^|[^:])\/\/.*$/gm, '$1')
-      expect(text).not.toMatch(/from\s+['"](?!\.\.?\/)/)
-      expect(text).not.toMatch(/\b(Deno|Bun|process|Buffer|setImmediate|require)\b/)
-    })
-  }
 })

@@ -1,5 +1,5 @@
 /**
- * Every limit in `core/limits.ts` at exactly N (accepted) and N+1 (rejected), plus the
+ * Every limit in `core/http1/limits.ts` at exactly N (accepted) and N+1 (rejected), plus the
  * streaming case (rejected before the terminator arrives) and the per-message reset.
  *
  * What is counted: request line without CRLF; head = request line through the blank
@@ -7,7 +7,7 @@
  * trailer section = bytes after the last-chunk line through the final CRLF.
  * @module
  */
-import { DEFAULT_LIMITS } from '../../core/limits.ts'
+import { DEFAULT_LIMITS } from '../../core/http1/limits.ts'
 import type { Vector } from './types.ts'
 
 const HOST = '\r\nHost: a\r\n\r\n'

@@ -5,7 +5,7 @@
  * `send-proxy-v2` and `send-proxy-v2-ssl-cn` (their CRC32C values are haproxy's own).
  * @module
  */
-import { crc32c } from '../../core/proxy-protocol.ts'
+import { crc32c } from '../../core/proxy/proxy-protocol.ts'
 
 /** One header. Valid vectors have `info`; invalid ones have `error`. */
 export interface ProxyVector {

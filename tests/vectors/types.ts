@@ -3,8 +3,8 @@
  * error it must produce. Vectors are data; `tests/helpers/feed.ts` runs them.
  * @module
  */
-import type { ErrorCode } from '../../core/errors.ts'
-import type { Limits } from '../../core/limits.ts'
+import type { ErrorCode } from '../../core/http1/errors.ts'
+import type { Limits } from '../../core/http1/limits.ts'
 
 /** An expected event. Only the listed fields are compared (partial match). */
 export type ExpectedEvent =

@@ -4,11 +4,11 @@
  * callback and goes out through a write callback, both supplied by serve-connection.ts.
  * @module
  */
-import { utf8Encode } from './ascii.ts'
-import type { RequestEvent } from './events.ts'
-import { getHeader } from './headers.ts'
-import type { App, FetchHandler, ServeInfo } from './options.ts'
-import type { Transport } from './transport.ts'
+import { utf8Encode } from '../http1/ascii.ts'
+import type { RequestEvent } from '../http1/events.ts'
+import { getHeader } from '../http1/fields.ts'
+import type { App, FetchHandler, ServeInfo } from '../server/options.ts'
+import type { Transport } from '../server/transport.ts'
 
 /** Normalizes an app (function or `{ fetch }`) to a function, keeping `this` for objects. */
 export function toHandler(app: App): FetchHandler {

@@ -6,7 +6,7 @@
  * Content-Length; else the body runs until the connection closes.
  * @module
  */
-import { concatBytes, latin1Decode } from '../core/ascii.ts'
+import { concatBytes, latin1Decode } from '../core/http1/ascii.ts'
 
 /** What the reader finds in the server's bytes. */
 export type ResponseEvent =

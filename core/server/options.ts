@@ -3,7 +3,7 @@
  * own serve() where they overlap (port, hostname, signal, onListen, onError, tls, reusePort).
  * @module
  */
-import type { Limits } from './limits.ts'
+import type { Limits } from '../http1/limits.ts'
 
 /** Connection details passed to the handler as its second argument. */
 export interface ServeInfo {

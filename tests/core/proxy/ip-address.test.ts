@@ -7,7 +7,7 @@ import {
   parseIPv4,
   parseIPv6,
   parseIp,
-} from '../../core/ip-address.ts'
+} from '../../../core/proxy/ip-address.ts'
 
 const v6 = (s: string): string | null => {
   const bytes = parseIPv6(s)

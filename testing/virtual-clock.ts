@@ -3,7 +3,7 @@
  * tested without sleeping, and the same script fires the same timers in the same order.
  * @module
  */
-import type { Timers } from '../core/transport.ts'
+import type { Timers } from '../core/server/transport.ts'
 
 /** A fixed start (2023-11-14T22:13:20Z) keeps Date headers identical from run to run. */
 const DEFAULT_START = 1_700_000_000_000

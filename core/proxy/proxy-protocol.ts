@@ -14,8 +14,8 @@
  * caller's (`proxyProtocol` and `trustProxy` in ServeOptions).
  * @module
  */
-import { asciiDecode, latin1Decode } from './ascii.ts'
-import { ParseError } from './errors.ts'
+import { asciiDecode, latin1Decode } from '../http1/ascii.ts'
+import { ParseError } from '../http1/errors.ts'
 import { formatIPv4, formatIPv6, parseIPv4, parseIPv6 } from './ip-address.ts'
 
 /** One TLV of a v2 header (spec §2.2), in wire order; also the SSL TLV's sub-TLVs. */

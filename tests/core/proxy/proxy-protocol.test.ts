@@ -4,9 +4,9 @@
  * feeding), with HTTP bytes after the header, and from an unaligned view of a larger buffer.
  */
 import { describe, expect, it } from 'vitest'
-import { ParseError } from '../../core/errors.ts'
-import { crc32c, parseProxyHeader, type ProxyHeaderResult } from '../../core/proxy-protocol.ts'
-import { proxyV1, proxyV2, v2, type ProxyVector } from '../vectors/proxy-protocol.ts'
+import { ParseError } from '../../../core/http1/errors.ts'
+import { crc32c, parseProxyHeader, type ProxyHeaderResult } from '../../../core/proxy/proxy-protocol.ts'
+import { proxyV1, proxyV2, v2, type ProxyVector } from '../../vectors/proxy-protocol.ts'
 
 const HTTP = new TextEncoder().encode('GET / HTTP/1.1\r\nHost: a\r\n\r\n')
 

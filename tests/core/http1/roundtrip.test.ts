@@ -4,10 +4,10 @@
  */
 import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
-import type { ResponseEvent } from '../../core/events.ts'
-import { feed, latin1, splitAt } from '../helpers/feed.ts'
-import { exchange, header, parseResponse, serializeRequest } from '../helpers/pair.ts'
-import type { RequestSpec } from '../helpers/pair.ts'
+import type { ResponseEvent } from '../../../core/http1/events.ts'
+import { feed, latin1, splitAt } from '../../helpers/feed.ts'
+import { exchange, header, parseResponse, serializeRequest } from '../../helpers/pair.ts'
+import type { RequestSpec } from '../../helpers/pair.ts'
 
 const NOW = Date.UTC(2024, 0, 2, 3, 4, 5)
 const clock = (): number => NOW

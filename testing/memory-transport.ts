@@ -8,8 +8,8 @@
  * single-write responses are visible.
  * @module
  */
-import { concatBytes, latin1Decode, latin1Encode } from '../core/ascii.ts'
-import type { Transport } from '../core/transport.ts'
+import { concatBytes, latin1Decode, latin1Encode } from '../core/http1/ascii.ts'
+import type { Transport } from '../core/server/transport.ts'
 import type { VirtualClock } from './virtual-clock.ts'
 
 /** Addresses a test connection reports to the engine (and to the app's `info`). */

@@ -5,7 +5,7 @@
  */
 import { ParseError } from './errors.ts'
 import type { ParsedHead } from './head-parser.ts'
-import { checkHost, checkTransferEncoding, connectionOptions, parseContentLength, wantsContinue } from './headers.ts'
+import { checkHost, checkTransferEncoding, connectionOptions, parseContentLength, wantsContinue } from './fields.ts'
 
 /** A request's framing and the connection decisions that follow from its head. */
 export interface RequestFraming {

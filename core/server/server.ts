@@ -5,11 +5,11 @@
  * and hands each one over as a `Transport`; everything else is here, written once.
  * @module
  */
-import { toHandler } from './gateway.ts'
-import { resolveLimits } from './limits.ts'
+import { toHandler } from '../fetch/gateway.ts'
+import { resolveLimits } from '../http1/limits.ts'
 import type { App, Server, ServerAddress, ServeOptions } from './options.ts'
-import { compileTrustedProxies } from './ip-address.ts'
-import { ServedConnection, type ConnectionSettings } from './serve-connection.ts'
+import { compileTrustedProxies } from '../proxy/ip-address.ts'
+import { ServedConnection, type ConnectionSettings } from './connection-loop.ts'
 import type { Runtime, Transport } from './transport.ts'
 
 /** What a driver's listener offers back to the core. */

@@ -23,9 +23,9 @@
  * ```
  * @module
  */
-import type { App, Server, ServerAddress, ServeOptions } from '../core/options.ts'
-import { formatUrl, startServer, type Listener } from '../core/server.ts'
-import type { Runtime, Transport } from '../core/transport.ts'
+import type { App, Server, ServerAddress, ServeOptions } from '../core/server/options.ts'
+import { formatUrl, startServer, type Listener } from '../core/server/server.ts'
+import type { Runtime, Transport } from '../core/server/transport.ts'
 import { TestConnection, type ConnectOptions } from './memory-transport.ts'
 import { requestBytes } from './request-bytes.ts'
 import { ResponseReader } from './response-reader.ts'
@@ -34,7 +34,7 @@ import { VirtualClock } from './virtual-clock.ts'
 export { TestConnection, VirtualClock, ResponseReader }
 export type { ConnectOptions, TrickleOptions } from './memory-transport.ts'
 export type { ResponseEvent } from './response-reader.ts'
-export type * from '../core/options.ts'
+export type * from '../core/server/options.ts'
 
 /** Options of a test server: `serve()`'s options, plus where virtual time starts. */
 export interface TestServerOptions extends ServeOptions {
@@ -239,7 +239,7 @@ export function createTestServer(app: App, options: TestServerOptions = {}): Tes
  * @example
  * ```ts
  * import { request } from 'portico/testing'
- * import app from './app.ts'
+ * import app from '../runtimes/app.ts'
  *
  * const res = await request(app, new Request('http://x/users/1'))
  * console.log(res.status, await res.json())

@@ -1,7 +1,7 @@
 // LightRequest behaves as the standard Request: cached members directly, the rest through the
 // real Request it builds on demand.
 import { describe, expect, it } from 'vitest'
-import { abortRequest, LightRequest } from '../../core/light-request.ts'
+import { abortRequest, LightRequest } from '../../../core/fetch/light-request.ts'
 
 const enc = new TextEncoder()
 

@@ -1,6 +1,6 @@
 // LightResponse behaves as the standard Response, and the server can read its parts directly.
 import { describe, expect, it } from 'vitest'
-import { LightResponse, responseParts } from '../../core/light-response.ts'
+import { LightResponse, responseParts } from '../../../core/fetch/light-response.ts'
 
 const R = LightResponse as unknown as typeof Response
 

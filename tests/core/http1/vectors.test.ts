@@ -2,17 +2,17 @@
  * Runs every byte vector in `tests/vectors/` whole, bytewise and split at every offset.
  */
 import { describe, expect, test } from 'vitest'
-import { runAllWays } from '../helpers/feed.ts'
-import { chunked } from '../vectors/chunked.ts'
-import { contentLength } from '../vectors/content-length.ts'
-import { framing } from '../vectors/framing.ts'
-import { headers } from '../vectors/headers.ts'
-import { limits } from '../vectors/limits.ts'
-import { persistence } from '../vectors/persistence.ts'
-import { pipelining } from '../vectors/pipelining.ts'
-import { requestLine } from '../vectors/request-line.ts'
-import { defaultStatus } from '../vectors/types.ts'
-import type { Vector } from '../vectors/types.ts'
+import { runAllWays } from '../../helpers/feed.ts'
+import { chunked } from '../../vectors/chunked.ts'
+import { contentLength } from '../../vectors/content-length.ts'
+import { framing } from '../../vectors/framing.ts'
+import { headers } from '../../vectors/headers.ts'
+import { limits } from '../../vectors/limits.ts'
+import { persistence } from '../../vectors/persistence.ts'
+import { pipelining } from '../../vectors/pipelining.ts'
+import { requestLine } from '../../vectors/request-line.ts'
+import { defaultStatus } from '../../vectors/types.ts'
+import type { Vector } from '../../vectors/types.ts'
 
 const topics: Record<string, Vector[]> = {
   'request-line': requestLine,

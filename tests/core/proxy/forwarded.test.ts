@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { parseForwarded, parseXForwardedFor, resolveForwarded, type ForwardedHeaders } from '../../core/forwarded.ts'
-import { compileTrustedProxies } from '../../core/ip-address.ts'
+import { parseForwarded, parseXForwardedFor, resolveForwarded, type ForwardedHeaders } from '../../../core/proxy/forwarded.ts'
+import { compileTrustedProxies } from '../../../core/proxy/ip-address.ts'
 
 const trust = compileTrustedProxies(['127.0.0.1', '10.0.0.0/8', '::1', 'fd00::/8'])
 const NGINX = { address: '127.0.0.1', port: 50000 }

@@ -6,16 +6,16 @@
  */
 import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
-import { feed, latin1, sameOutcome, splitAt, text } from '../helpers/feed.ts'
-import type { FeedInput, Outcome, SeenEvent } from '../helpers/feed.ts'
-import { chunked } from '../vectors/chunked.ts'
-import { contentLength } from '../vectors/content-length.ts'
-import { framing } from '../vectors/framing.ts'
-import { headers } from '../vectors/headers.ts'
-import { limits } from '../vectors/limits.ts'
-import { persistence } from '../vectors/persistence.ts'
-import { pipelining } from '../vectors/pipelining.ts'
-import { requestLine } from '../vectors/request-line.ts'
+import { feed, latin1, sameOutcome, splitAt, text } from '../../helpers/feed.ts'
+import type { FeedInput, Outcome, SeenEvent } from '../../helpers/feed.ts'
+import { chunked } from '../../vectors/chunked.ts'
+import { contentLength } from '../../vectors/content-length.ts'
+import { framing } from '../../vectors/framing.ts'
+import { headers } from '../../vectors/headers.ts'
+import { limits } from '../../vectors/limits.ts'
+import { persistence } from '../../vectors/persistence.ts'
+import { pipelining } from '../../vectors/pipelining.ts'
+import { requestLine } from '../../vectors/request-line.ts'
 
 const vectors = [requestLine, headers, contentLength, chunked, framing, persistence, pipelining, limits]
   .flat()

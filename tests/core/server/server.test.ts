@@ -1,7 +1,7 @@
 // core/server.ts + serve-connection.ts + gateway.ts over portico/testing's in-memory
 // transport and virtual clock: timeouts, errors and graceful close without sockets or sleeps.
 import { describe, expect, it } from 'vitest'
-import { createTestServer } from '../../runtimes/testing.ts'
+import { createTestServer } from '../../../testing/mod.ts'
 
 const GET = 'GET / HTTP/1.1\r\nHost: a\r\n\r\n'
 

@@ -1,9 +1,9 @@
 // Connection: the state machine seen through receive/next/send — protocol switches, 100-continue,
 // serializer rules and local errors. Parser byte vectors live in tests/vectors.
 import { describe, expect, it } from 'vitest'
-import { Connection } from '../../core/connection.ts'
-import { LocalProtocolError } from '../../core/errors.ts'
-import { NEED_DATA, PAUSED, type ServerEvent } from '../../core/events.ts'
+import { Connection } from '../../../core/http1/connection.ts'
+import { LocalProtocolError } from '../../../core/http1/errors.ts'
+import { NEED_DATA, PAUSED, type ServerEvent } from '../../../core/http1/events.ts'
 
 const enc = new TextEncoder()
 const text = (b: Uint8Array): string => String.fromCharCode(...b)

@@ -12,12 +12,12 @@
  *   so the client sees a truncated response, never a complete-looking one.
  * @module
  */
-import { concatBytes } from './ascii.ts'
-import { Connection } from './connection.ts'
-import { ERROR_STATUS_TEXT, RemoteProtocolError } from './errors.ts'
-import { NEED_DATA, PAUSED, type RequestEvent } from './events.ts'
-import { abortRequest, LightRequest, type BodySource } from './light-request.ts'
-import { responseParts, type ResponseParts } from './light-response.ts'
+import { concatBytes } from '../http1/ascii.ts'
+import { Connection } from '../http1/connection.ts'
+import { ERROR_STATUS_TEXT, RemoteProtocolError } from '../http1/errors.ts'
+import { NEED_DATA, PAUSED, type RequestEvent } from '../http1/events.ts'
+import { abortRequest, LightRequest, type BodySource } from '../fetch/light-request.ts'
+import { responseParts, type ResponseParts } from '../fetch/light-response.ts'
 import {
   isForbiddenMethod,
   fromHeaders,
@@ -27,13 +27,13 @@ import {
   serveInfo,
   transportInfo,
   toBytes,
-} from './gateway.ts'
-import { getHeader } from './headers.ts'
+} from '../fetch/gateway.ts'
+import { getHeader } from '../http1/fields.ts'
 import type { FetchHandler, ServeInfo, ServeOptions } from './options.ts'
-import { resolveForwarded, type ForwardedHeaders } from './forwarded.ts'
-import { isTrustedProxy, type TrustedProxies } from './ip-address.ts'
-import { parseProxyHeader } from './proxy-protocol.ts'
-import { STATUS_TEXT } from './status.ts'
+import { resolveForwarded, type ForwardedHeaders } from '../proxy/forwarded.ts'
+import { isTrustedProxy, type TrustedProxies } from '../proxy/ip-address.ts'
+import { parseProxyHeader } from '../proxy/proxy-protocol.ts'
+import { STATUS_TEXT } from '../http1/status.ts'
 import type { Runtime, Transport } from './transport.ts'
 
 /** Options with every default filled in, shared by all connections of a server. */

@@ -10,9 +10,9 @@
  * to it, so what the standard says of those members holds because the runtime does it.
  * @module
  */
-import { concatBytes } from './ascii.ts'
+import { concatBytes } from '../http1/ascii.ts'
 import { delegateToReal } from './delegate.ts'
-import { getHeader } from './headers.ts'
+import { getHeader } from '../http1/fields.ts'
 
 /** Where a request's body comes from. */
 export interface BodySource {

@@ -15,8 +15,8 @@
  * is not trusted gets its own address and no proto/host, whatever its headers say.
  * @module
  */
-import { HTAB, SP, TCHAR } from './abnf.ts'
-import { checkHost } from './headers.ts'
+import { HTAB, SP, TCHAR } from '../http1/abnf.ts'
+import { checkHost } from '../http1/fields.ts'
 import {
   formatIPv4,
   formatIPv6,

@@ -9,7 +9,7 @@
  * (body, clone(), text(), …) builds the real Response and delegates to it.
  * @module
  */
-import { isFieldValue } from './abnf.ts'
+import { isFieldValue } from '../http1/abnf.ts'
 import { delegateToReal } from './delegate.ts'
 
 /** Where an installed LightResponse keeps the runtime's own Response. */
