@@ -17,13 +17,14 @@ import net from 'node:net'
 import os from 'node:os'
 import { resolve } from 'node:path'
 import process from 'node:process'
-import { pathToFileURL } from 'node:url'
-import type { App, FetchHandler, ServeOptions, Server } from '../core/server/options.ts'
+import type { App, ServeOptions, Server } from '../core/server/options.ts'
 import type { Launcher } from '../supervisor/launcher.ts'
 import { supervise } from '../supervisor/supervisor.ts'
 import { isWorker, serveWorker } from '../supervisor/worker.ts'
 import { formatCommonLog, formatJsonLog } from './access-log.ts'
 import { formatUsage, parseArgs, UsageError } from './args.ts'
+import { describeError, loadApp } from './load-app.ts'
+import { detectRuntime } from '../runtimes/shared.ts'
 import type { CliArgs } from './args.ts'
 
 /** gunicorn's `graceful_timeout` is 30 s; workers mode follows it (one process keeps 10 s). */
@@ -73,7 +74,7 @@ async function main(argv: readonly string[]): Promise<void> {
     process.stdout.write(`Listening on ${address.url.replace(/\/$/, '')}\n`)
   }
 
-  const app = await loadApp(args.appPath)
+  const app = await loadApp(args.appPath).catch((error: unknown) => fail(describeError(error)))
   const driver = await loadDriver()
 
   if (worker) {
@@ -86,7 +87,7 @@ async function main(argv: readonly string[]): Promise<void> {
     try {
       serveWorker(driver.serve, app, options, { maxRequests: args.maxRequests, maxRequestsJitter: args.maxRequestsJitter, log })
     } catch (error) {
-      process.stderr.write(`${prefix} portico: cannot start the server: ${describe(error)}\n`)
+      process.stderr.write(`${prefix} portico: cannot start the server: ${describeError(error)}\n`)
       process.exit(1)
     }
     return
@@ -96,7 +97,7 @@ async function main(argv: readonly string[]): Promise<void> {
   try {
     server = driver.serve(app, options)
   } catch (error) {
-    process.stderr.write(`portico: cannot start the server: ${describe(error)}\n`)
+    process.stderr.write(`portico: cannot start the server: ${describeError(error)}\n`)
     process.exit(1)
   }
 
@@ -111,7 +112,7 @@ async function main(argv: readonly string[]): Promise<void> {
     server.close().then(
       () => process.exit(0),
       (error: unknown) => {
-        process.stderr.write(`portico: error while closing: ${describe(error)}\n`)
+        process.stderr.write(`portico: error while closing: ${describeError(error)}\n`)
         process.exit(1)
       },
     )
@@ -122,15 +123,14 @@ async function main(argv: readonly string[]): Promise<void> {
   try {
     await server.ready()
   } catch (error) {
-    process.stderr.write(`portico: cannot listen: ${describe(error)}\n`)
+    process.stderr.write(`portico: cannot listen: ${describeError(error)}\n`)
     process.exit(1)
   }
 }
 
 /** The supervisor: starts the workers, maps signals to stop / reload, never loads the app. */
 async function runSupervisor(args: CliArgs, argv: readonly string[], options: ServeOptions): Promise<void> {
-  const g = globalThis as { Deno?: unknown; Bun?: unknown }
-  const onNode = g.Deno === undefined && g.Bun === undefined
+  const onNode = detectRuntime() === 'node'
   // Checked here as well: in a worker these failures would only become a respawn loop.
   if (!existsSync(resolve(args.appPath))) fail(`cannot find ${args.appPath}`)
   if (args.tlsFiles !== undefined) {
@@ -187,35 +187,14 @@ function freePort(hostname: string): Promise<number> {
   })
 }
 
-async function loadApp(appPath: string): Promise<App> {
-  const path = resolve(appPath)
-  if (!existsSync(path)) fail(`cannot find ${appPath}`)
-  const url = pathToFileURL(path).href
-  let mod: Record<string, unknown>
-  try {
-    mod = await import(url)
-  } catch (error) {
-    fail(`cannot load ${appPath}: ${describe(error)}`)
-  }
-  const app = mod.default ?? mod.fetch
-  if (typeof app === 'function') return app as FetchHandler
-  if (typeof app === 'object' && app !== null && typeof (app as { fetch?: unknown }).fetch === 'function') {
-    const fetch = (app as { fetch: FetchHandler }).fetch
-    // Bound so class-based apps (Hono, Elysia) keep `this`.
-    return { fetch: fetch.bind(app) }
-  }
-  fail(`${appPath} must export default a fetch handler or an object with a fetch method, or export a function named fetch`)
-}
-
 async function loadDriver(): Promise<Driver> {
-  const g = globalThis as { Deno?: unknown; Bun?: unknown }
-  const name = g.Deno !== undefined ? 'deno' : g.Bun !== undefined ? 'bun' : 'node'
+  const name = detectRuntime()
   // A computed specifier: typecheck must not require drivers that are not written yet.
   const url = new URL(`../runtimes/${name}.ts`, import.meta.url).href
   try {
     return (await import(url)) as Driver
   } catch (error) {
-    fail(`cannot load the ${name} driver: ${describe(error)}`)
+    fail(`cannot load the ${name} driver: ${describeError(error)}`)
   }
 }
 
@@ -223,19 +202,13 @@ function readText(path: string, flag: string): string {
   try {
     return readFileSync(path, 'utf8')
   } catch (error) {
-    fail(`${flag}: cannot read ${path}: ${describe(error)}`)
+    fail(`${flag}: cannot read ${path}: ${describeError(error)}`)
   }
 }
 
 function readVersion(): string {
   const text = readFileSync(new URL('../package.json', import.meta.url), 'utf8')
   return (JSON.parse(text) as { version: string }).version
-}
-
-function describe(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error)
-  // Keep the promise of one line: loader and transform errors span several.
-  return text.split('\n').map((line) => line.trim()).filter((line) => line !== '').join(' ')
 }
 
 function fail(message: string): never {

@@ -1,5 +1,7 @@
 /**
- * Portico's sans-I/O HTTP/1.1 engine: bytes in, events out; response events in, bytes out.
+ * Portico's core, runtime-free: the sans-I/O HTTP/1.1 engine (bytes in, events out; response
+ * events in, bytes out), and the server loop that drives it over any `Transport`, for
+ * writing a driver of your own.
  *
  * ```ts
  * const conn = new Connection({ clock: Date.now })
@@ -9,14 +11,26 @@
  * ```
  * @module
  */
+
+// http1/: the engine.
 export { Connection, type ConnectionOptions } from './http1/connection.ts'
 export * from './http1/events.ts'
 export * from './http1/errors.ts'
 export { DEFAULT_LIMITS, resolveLimits, type Limits } from './http1/limits.ts'
-export { getHeader } from './http1/fields.ts'
 export { httpDate } from './http1/date.ts'
-export { STATUS_TEXT } from './http1/status.ts'
 export type { ClientState, ServerState } from './http1/state.ts'
+
+// http/: field lists and status text, the same for every protocol.
+export { getHeader, type HeaderList } from './http/field-list.ts'
+export { STATUS_TEXT } from './http/status.ts'
+
+// server/: the loop around the engine, for custom drivers (see examples/custom-driver.ts).
+export { startServer, formatUrl, type Listen, type Listener } from './server/server.ts'
+export type { Transport } from './server/transport.ts'
+export type { Runtime, Timers } from './server/runtime.ts'
+export type * from './server/options.ts'
+
+// proxy/: who the client is behind proxies (optional; used when `trustProxy` is set).
 export { parseProxyHeader, type ProxyInfo } from './proxy/proxy-protocol.ts'
 export { resolveForwarded, type ForwardedHeaders } from './proxy/forwarded.ts'
 export { compileTrustedProxies, isTrustedProxy, type TrustedProxies } from './proxy/ip-address.ts'

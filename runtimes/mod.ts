@@ -8,14 +8,11 @@ import type { App, Server, ServeOptions } from '../core/server/options.ts'
 import { serve as serveBun } from './bun.ts'
 import { serve as serveDeno } from './deno.ts'
 import { serve as serveNode } from './node.ts'
+import { detectRuntime } from './shared.ts'
 
 export type * from '../core/server/options.ts'
 
-/** The running runtime, as Portico sees it. */
-export function detectRuntime(): 'deno' | 'bun' | 'node' {
-  const g = globalThis as { Deno?: unknown; Bun?: unknown }
-  return g.Deno !== undefined ? 'deno' : g.Bun !== undefined ? 'bun' : 'node'
-}
+export { detectRuntime }
 
 /** Serves `app` with the driver of the running runtime. */
 export function serve(app: App, options: ServeOptions = {}): Server {

@@ -7,23 +7,22 @@ import { readFileSync } from 'node:fs'
 import net from 'node:net'
 import tls from 'node:tls'
 import type { App, Server, ServeOptions } from '../core/server/options.ts'
-import { formatUrl, startServer, type Listener } from '../core/server/server.ts'
+import type { Listener } from '../core/server/server.ts'
 import { SocketQueue } from '../core/server/socket-queue.ts'
 import type { Transport } from '../core/server/transport.ts'
-import { hostRuntime, installLightResponse } from './host-runtime.ts'
+import { handled, socketClosed } from '../core/server/write-queue.ts'
+import { hostRuntime, listenerAddress, serveWith, tcpTarget } from './shared.ts'
 
 export type * from '../core/server/options.ts'
-
-/** How long a closed connection keeps reading (and discarding) before it is destroyed. */
-const LINGER_MS = 2000
 
 const runtime = hostRuntime('node')
 
 /**
  * A node:net socket as a `Transport`. A class, so that the per-connection cost is one object
- * and its listeners, not a closure per method.
+ * and its listeners, not a closure per method. Node buffers writes itself: `write()` only
+ * waits for 'drain' once the socket says its buffer is full.
  */
-class SocketTransport implements Transport {
+class NodeTransport implements Transport {
   private readonly socket: net.Socket
   private readonly queue: SocketQueue
   private drained: Promise<void> | null = null
@@ -31,7 +30,8 @@ class SocketTransport implements Transport {
   constructor(socket: net.Socket) {
     this.socket = socket
     socket.setNoDelay(true)
-    // The socket's own pause()/resume() are the queue's flow control.
+    // The socket's own pause()/resume() are the queue's flow control. The 'data' listener
+    // stays after closeWrite(): core reads (and discards) while it lingers.
     const queue = (this.queue = new SocketQueue(socket))
     socket.on('data', (chunk: Buffer) => queue.push(chunk))
     socket.on('end', () => queue.end())
@@ -44,14 +44,14 @@ class SocketTransport implements Transport {
   }
 
   write(bytes: Uint8Array): Promise<void> | void {
-    if (this.socket.destroyed) return Promise.reject(new Error('socket closed'))
+    if (this.socket.destroyed) return handled(Promise.reject(socketClosed()))
     if (this.socket.write(bytes) && this.drained === null) return
     return this.waitForDrain()
   }
 
   writeMany(parts: readonly Uint8Array[]): Promise<void> | void {
     const socket = this.socket
-    if (socket.destroyed) return Promise.reject(new Error('socket closed'))
+    if (socket.destroyed) return handled(Promise.reject(socketClosed()))
     // Corked writes leave as one writev, without joining the parts.
     socket.cork()
     let ok = true
@@ -61,35 +61,16 @@ class SocketTransport implements Transport {
     return this.waitForDrain()
   }
 
-  private waitForDrain(): Promise<void> {
+  closeWrite(): Promise<void> | void {
     const socket = this.socket
-    this.drained ??= new Promise<void>((resolve, reject) => {
-      const settle = (error?: Error): void => {
-        socket.off('drain', onDrain)
-        socket.off('close', onClose)
-        this.drained = null
-        if (error) reject(error)
-        else resolve()
-      }
-      const onDrain = (): void => settle()
-      const onClose = (): void => settle(new Error('socket closed'))
-      socket.on('drain', onDrain)
-      socket.on('close', onClose)
-    })
-    return this.drained
+    if (socket.destroyed) return handled(Promise.reject(socketClosed()))
+    // end() sends FIN once the buffer is written; with allowHalfOpen the socket keeps reading.
+    socket.end()
+    if (socket.writableLength > 0) return settleOn(socket, 'finish')
   }
 
-  close(): void {
-    const socket = this.socket
-    // Lingering close (RFC 9112 §9.6): send FIN, keep reading so unread request bytes do
-    // not make the kernel answer with a RST that destroys our last response.
-    socket.removeAllListeners('data')
-    socket.on('data', discard)
-    socket.resume()
-    socket.end()
-    // Cleared on close: a pending timer would hold the socket for the whole linger time.
-    const linger = setTimeout(destroySocket, LINGER_MS, socket).unref()
-    socket.once('close', () => clearTimeout(linger))
+  private waitForDrain(): Promise<void> {
+    return (this.drained ??= settleOn(this.socket, 'drain', () => (this.drained = null)))
   }
 
   abort(): void {
@@ -114,10 +95,19 @@ class SocketTransport implements Transport {
   }
 }
 
-function discard(): void {}
-
-function destroySocket(socket: net.Socket): void {
-  socket.destroy()
+/** Resolves on `event`, or rejects if the socket closes first; `settled` runs either way. */
+function settleOn(socket: net.Socket, event: 'drain' | 'finish', settled?: () => void): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const settle = (error?: Error): void => {
+      socket.off(event, onEvent).off('close', onClose)
+      settled?.()
+      if (error) reject(error)
+      else resolve()
+    }
+    const onEvent = (): void => settle()
+    const onClose = (): void => settle(socketClosed())
+    socket.on(event, onEvent).on('close', onClose)
+  })
 }
 
 /**
@@ -130,33 +120,26 @@ function destroySocket(socket: net.Socket): void {
  * ```
  */
 export function serve(app: App, options: ServeOptions = {}): Server {
-  if (options.lightResponse !== false) installLightResponse()
-  return startServer(app, options, runtime, (onConnection) => {
-    const accept = (socket: net.Socket): void => onConnection(new SocketTransport(socket))
+  return serveWith(runtime, app, options, (onConnection, log) => {
+    const accept = (socket: net.Socket): void => onConnection(new NodeTransport(socket))
     // allowHalfOpen: a client that half-closes after its request still gets the response,
-    // as on Deno and Bun; the engine closes once it has answered.
+    // as on Deno and Bun; and after our FIN the socket keeps reading while core lingers.
     const server = options.tls
       ? tls.createServer({ cert: options.tls.cert, key: options.tls.key, allowHalfOpen: true }).on('secureConnection', accept)
       : net.createServer({ allowHalfOpen: true }).on('connection', accept)
-    const scheme = options.tls ? 'https' : 'http'
     return new Promise<Listener>((resolve, reject) => {
       server.once('error', reject)
       const onListening = (): void => {
         server.off('error', reject)
-        server.on('error', (error) => runtime.log('server error', error))
+        server.on('error', (error) => log('server error', error))
         const address = server.address()
-        const close = (): void => void server.close()
-        if (options.unix !== undefined || typeof address === 'string' || address === null) {
-          const path = options.unix ?? String(address)
-          resolve({ address: { transport: 'unix', path, url: `${scheme}+unix://${encodeURIComponent(path)}/` }, close })
-        } else {
-          const { address: hostname, port } = address
-          resolve({ address: { transport: 'tcp', hostname, port, url: formatUrl(scheme, hostname, port) }, close })
-        }
+        const bound = options.unix ?? (typeof address === 'string' || address === null ? String(address) : { hostname: address.address, port: address.port })
+        resolve({ address: listenerAddress(options, bound), close: () => void server.close() })
       }
       // TODO: reusePort needs Node ≥ 22.12 (net `reusePort`); on Node 20 it is ignored.
+      const { hostname, port } = tcpTarget(options)
       if (options.unix !== undefined) server.listen(options.unix, onListening)
-      else server.listen({ port: options.port ?? 8000, host: options.hostname ?? '0.0.0.0' }, onListening)
+      else server.listen({ port, host: hostname }, onListening)
     })
   })
 }

@@ -8,7 +8,7 @@
  * single-write responses are visible.
  * @module
  */
-import { concatBytes, latin1Decode, latin1Encode } from '../core/http1/ascii.ts'
+import { concatBytes, latin1Decode, latin1Encode } from '../core/http/ascii.ts'
 import type { Transport } from '../core/server/transport.ts'
 import type { VirtualClock } from './virtual-clock.ts'
 
@@ -97,8 +97,12 @@ export class TestConnection {
       localPort: context.localPort,
       read: () => this.serverRead(),
       write: (bytes) => this.serverWrite(bytes),
-      close: () => this.finish(false),
-      abort: () => this.finish(true),
+      // The client reads everything at once unless told otherwise, so a FIN leaves nothing
+      // unsent, and the linger that follows it (a read: null at once) ends without a reset.
+      closeWrite: () => this.finish(false),
+      abort: () => {
+        if (!this.closed) this.finish(true)
+      },
     }
   }
 

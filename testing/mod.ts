@@ -25,7 +25,8 @@
  */
 import type { App, Server, ServerAddress, ServeOptions } from '../core/server/options.ts'
 import { formatUrl, startServer, type Listener } from '../core/server/server.ts'
-import type { Runtime, Transport } from '../core/server/transport.ts'
+import type { Runtime } from '../core/server/runtime.ts'
+import type { Transport } from '../core/server/transport.ts'
 import { TestConnection, type ConnectOptions } from './memory-transport.ts'
 import { requestBytes } from './request-bytes.ts'
 import { ResponseReader } from './response-reader.ts'
@@ -33,7 +34,7 @@ import { VirtualClock } from './virtual-clock.ts'
 
 export { TestConnection, VirtualClock, ResponseReader }
 export type { ConnectOptions, TrickleOptions } from './memory-transport.ts'
-export type { ResponseEvent } from './response-reader.ts'
+export type { ResponseReaderEvent } from './response-reader.ts'
 export type * from '../core/server/options.ts'
 
 /** Options of a test server: `serve()`'s options, plus where virtual time starts. */

@@ -4,7 +4,7 @@
  * body of known length).
  * @module
  */
-import { concatBytes, latin1Encode } from '../core/http1/ascii.ts'
+import { concatBytes, latin1Encode } from '../core/http/ascii.ts'
 
 /** Framing fields are ours to set; any the caller gave would contradict the bytes we send. */
 const FRAMING = new Set(['content-length', 'transfer-encoding'])

@@ -6,10 +6,10 @@
  * Content-Length; else the body runs until the connection closes.
  * @module
  */
-import { concatBytes, latin1Decode } from '../core/http1/ascii.ts'
+import { concatBytes, latin1Decode } from '../core/http/ascii.ts'
 
 /** What the reader finds in the server's bytes. */
-export type ResponseEvent =
+export type ResponseReaderEvent =
   | { type: 'informational'; status: number; headers: [string, string][] }
   | { type: 'head'; status: number; statusText: string; version: '1.0' | '1.1'; headers: [string, string][] }
   | { type: 'data'; bytes: Uint8Array }
@@ -64,16 +64,16 @@ export class ResponseReader {
   }
 
   /** Parses more bytes of output. Throws a TypeError on a malformed response. */
-  push(bytes: Uint8Array): ResponseEvent[] {
+  push(bytes: Uint8Array): ResponseReaderEvent[] {
     if (this.state.kind === 'closed') throw invalid('bytes after the end of a close-delimited body')
     this.buffer = this.buffer.length === 0 ? bytes : concatBytes([this.buffer, bytes])
-    const events: ResponseEvent[] = []
+    const events: ResponseReaderEvent[] = []
     while (this.step(events));
     return events
   }
 
   /** The connection closed: ends a close-delimited body; throws if a response was cut short. */
-  end(): ResponseEvent[] {
+  end(): ResponseReaderEvent[] {
     if (this.state.kind === 'until-close') {
       this.state = { kind: 'closed' }
       return [{ type: 'end', trailers: [] }]
@@ -83,7 +83,7 @@ export class ResponseReader {
   }
 
   /** One parsing step; false when more bytes are needed. */
-  private step(events: ResponseEvent[]): boolean {
+  private step(events: ResponseReaderEvent[]): boolean {
     const state = this.state
     switch (state.kind) {
       case 'head': {
@@ -143,7 +143,7 @@ export class ResponseReader {
     }
   }
 
-  private head(text: string, events: ResponseEvent[]): void {
+  private head(text: string, events: ResponseReaderEvent[]): void {
     const lines = text.split('\r\n')
     if (lines.some((l) => l.includes('\r') || l.includes('\n'))) throw invalid('bare CR or LF in the head')
     const status = STATUS_LINE.exec(lines[0]!)
@@ -180,7 +180,7 @@ export class ResponseReader {
     this.state = { kind: 'length', remaining: Number(lengths[0]) }
   }
 
-  private finishMessage(events: ResponseEvent[]): boolean {
+  private finishMessage(events: ResponseReaderEvent[]): boolean {
     events.push({ type: 'end', trailers: this.trailers })
     this.trailers = []
     this.index++

@@ -3,7 +3,7 @@
  * tested without sleeping, and the same script fires the same timers in the same order.
  * @module
  */
-import type { Timers } from '../core/server/transport.ts'
+import type { Timers } from '../core/server/runtime.ts'
 
 /** A fixed start (2023-11-14T22:13:20Z) keeps Date headers identical from run to run. */
 const DEFAULT_START = 1_700_000_000_000
@@ -37,8 +37,18 @@ export class VirtualClock {
 
   /** The timers to hand to the engine (`Runtime.timers`). */
   readonly timers: Timers = {
+    once: (callback: () => void, ms: number): unknown => this.setTimeout(callback, ms),
     repeat: (callback: () => void, ms: number): unknown => this.setInterval(callback, ms),
     cancel: (handle: unknown): void => this.clearInterval(handle),
+  }
+
+  /** Calls `callback` once, `ms` virtual ms from now; returns a handle for `clearInterval`. */
+  setTimeout(callback: () => void, ms: number): number {
+    const id = this.setInterval(() => {
+      this.intervals.delete(id)
+      callback()
+    }, ms)
+    return id
   }
 
   /** Calls `callback` every `ms` virtual ms; returns a handle for `clearInterval`. */
@@ -50,7 +60,7 @@ export class VirtualClock {
     return id
   }
 
-  /** Cancels an interval; unknown handles are ignored. */
+  /** Cancels a timer (once or repeating); unknown handles are ignored. */
   clearInterval(handle: unknown): void {
     this.intervals.delete(handle as number)
   }

@@ -10,9 +10,9 @@
  * to it, so what the standard says of those members holds because the runtime does it.
  * @module
  */
-import { concatBytes } from '../http1/ascii.ts'
+import { concatBytes } from '../http/ascii.ts'
 import { delegateToReal } from './delegate.ts'
-import { getHeader } from '../http1/fields.ts'
+import { getHeader } from '../http/field-list.ts'
 
 /** Where a request's body comes from. */
 export interface BodySource {

@@ -9,7 +9,8 @@
  * (body, clone(), text(), …) builds the real Response and delegates to it.
  * @module
  */
-import { isFieldValue } from '../http1/abnf.ts'
+import { isFieldValue } from '../http/abnf.ts'
+import { hasField, headerList } from '../http/field-list.ts'
 import { delegateToReal } from './delegate.ts'
 
 /** Where an installed LightResponse keeps the runtime's own Response. */
@@ -61,9 +62,9 @@ export class LightResponse {
       if (body === null || typeof body === 'string' || body instanceof Uint8Array) bytes = body
       else if (body instanceof ArrayBuffer) bytes = new Uint8Array(body)
       else return null
-      const headers = response.#headers !== null ? flatten(response.#headers) : initHeaders(response.#init?.headers)
+      const headers = response.#headers !== null ? headerList(response.#headers) : initHeaders(response.#init?.headers)
       if (headers === null) return null
-      if (typeof body === 'string' && !hasName(headers, 'content-type')) headers.push('content-type', TEXT_PLAIN)
+      if (typeof body === 'string' && !hasField(headers, 'content-type')) headers.push('content-type', TEXT_PLAIN)
       return { status: response.status, statusText: response.statusText, headers, body: bytes }
     }
   }
@@ -130,16 +131,10 @@ Object.defineProperty(LightResponse, REAL_RESPONSE, { value: RealResponse })
 Object.setPrototypeOf(LightResponse, RealResponse)
 delegateToReal(LightResponse, RealResponse, (self: LightResponse) => LightResponse.materialize(self))
 
-function flatten(headers: Headers): string[] {
-  const out: string[] = []
-  for (const [name, value] of headers) out.push(name, value)
-  return out
-}
-
 /** HeadersInit → flat list without building a Headers; null for shapes left to Headers. */
 function initHeaders(init: HeadersInit | undefined): string[] | null {
   if (init === undefined) return []
-  if (init instanceof Headers) return flatten(init)
+  if (init instanceof Headers) return headerList(init)
   const out: string[] = []
   if (Array.isArray(init)) {
     for (const pair of init) {
@@ -156,11 +151,4 @@ function initHeaders(init: HeadersInit | undefined): string[] | null {
 /** Headers normalizes values by stripping HTTP whitespace at both ends (Fetch §2.2). */
 function trimHttpWhitespace(value: string): string {
   return /^[\t\n\r ]|[\t\n\r ]$/.test(value) ? value.replace(/^[\t\n\r ]+|[\t\n\r ]+$/g, '') : value
-}
-
-function hasName(list: readonly string[], lower: string): boolean {
-  for (let i = 0; i < list.length; i += 2) {
-    if (list[i]!.length === lower.length && list[i]!.toLowerCase() === lower) return true
-  }
-  return false
 }

@@ -21,8 +21,9 @@
  * not fit 2^53-1 are all errors; nothing is guessed.
  * @module
  */
-import { CR, HEX_VALUE, HTAB, LF, SP, TCHAR } from './abnf.ts'
-import { latin1Decode } from './ascii.ts'
+import { CR, HEX_VALUE, HTAB, LF, SP, TCHAR } from '../http/abnf.ts'
+import { isOws, readQuotedString } from '../http/field-list.ts'
+import { latin1Decode } from '../http/ascii.ts'
 import { ParseError } from './errors.ts'
 import type { DataEvent, EndEvent, HeaderList } from './events.ts'
 import { scanFieldLine } from './field-line.ts'
@@ -193,49 +194,37 @@ function invalidExtension(): ParseError {
   return new ParseError('invalid-chunk-extension', 'malformed chunk extension')
 }
 
-/** Validates `*( BWS ";" BWS token [ BWS "=" BWS ( token / quoted-string ) ] )`. */
-function checkExtensions(bytes: Uint8Array, i: number, end: number): void {
+/**
+ * Validates `*( BWS ";" BWS token [ BWS "=" BWS ( token / quoted-string ) ] )`. Chunk
+ * extensions are rare, so they are read as a string with the shared quoted-string reader.
+ */
+function checkExtensions(bytes: Uint8Array, from: number, end: number): void {
+  const s = latin1Decode(bytes, from, end)
+  let i = 0
   const skipBws = (): void => {
-    while (i < end && (bytes[i] === SP || bytes[i] === HTAB)) i++
+    while (i < s.length && isOws(s.charCodeAt(i))) i++
   }
   const token = (): void => {
-    const from = i
-    while (i < end && TCHAR[bytes[i]!] === 1) i++
-    if (i === from) throw invalidExtension()
+    const start = i
+    while (i < s.length && TCHAR[s.charCodeAt(i)] === 1) i++
+    if (i === start) throw invalidExtension()
   }
-  while (i < end) {
+  while (i < s.length) {
     skipBws()
-    if (bytes[i] !== 0x3b) throw invalidExtension()
+    if (s.charCodeAt(i) !== 0x3b) throw invalidExtension()
     i++
     skipBws()
     token()
     skipBws()
-    if (i < end && bytes[i] === 0x3d) {
+    if (s.charCodeAt(i) === 0x3d) {
       i++
       skipBws()
-      if (bytes[i] === 0x22) i = quotedStringEnd(bytes, i, end)
-      else token()
+      if (s.charCodeAt(i) !== 0x22) token()
+      else i = readQuotedString(s, i)?.end ?? invalidExtensionAt()
     }
   }
 }
 
-/**
- * RFC 9110 §5.6.4:  quoted-string = DQUOTE *( qdtext / quoted-pair ) DQUOTE
- *   qdtext = HTAB / SP / %x21 / %x23-5B / %x5D-7E / obs-text
- *   quoted-pair = "\" ( HTAB / SP / VCHAR / obs-text )
- * Returns the index after the closing quote.
- */
-function quotedStringEnd(bytes: Uint8Array, i: number, end: number): number {
-  for (i++; i < end; i++) {
-    const b = bytes[i]!
-    if (b === 0x22) return i + 1
-    if (b === 0x5c) {
-      i++
-      const q = bytes[i]
-      if (i >= end || q === undefined || (q < 0x20 && q !== HTAB) || q === 0x7f) throw invalidExtension()
-    } else if ((b < 0x20 && b !== HTAB) || b === 0x7f) {
-      throw invalidExtension()
-    }
-  }
+function invalidExtensionAt(): never {
   throw invalidExtension()
 }

@@ -4,7 +4,7 @@
  * relies on the close, `none` (HEAD, 1xx, 204, 304) sends nothing.
  * @module
  */
-import { latin1Encode } from './ascii.ts'
+import { latin1Encode } from '../http/ascii.ts'
 import { LocalProtocolError } from './errors.ts'
 import type { BodyFraming } from './head-serializer.ts'
 import { serializeTrailers } from './head-serializer.ts'

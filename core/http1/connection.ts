@@ -37,7 +37,7 @@ import {
 import { requestFraming } from './framing.ts'
 import { HeadParser } from './head-parser.ts'
 import { serializeInformational, serializeResponseHead, type SerializedHead } from './head-serializer.ts'
-import { latin1Encode, utf8Encode } from './ascii.ts'
+import { latin1Encode, utf8Encode } from '../http/ascii.ts'
 import { resolveLimits, type Limits } from './limits.ts'
 import { ReceiveBuffer } from './receive-buffer.ts'
 import { ConnectionState, type ClientState, type ServerState } from './state.ts'
@@ -69,6 +69,8 @@ export class Connection {
   private encoder: BodyEncoder | null = null
   private request: RequestEvent | null = null
   private continueSent = false
+  /** Body bytes of the last response `respond()` serialized (0 for HEAD, 204, 304). */
+  respondedBodyBytes = 0
 
   constructor(options: ConnectionOptions = {}) {
     this.limits = resolveLimits(options.limits)
@@ -98,8 +100,10 @@ export class Connection {
 
   /** The client sent `Expect: 100-continue` and no 100 or final response has been sent yet. */
   get waitingForContinue(): boolean {
+    // RFC 9110 §10.1.1: the 100 invites the content; a request without content (Content-Length:
+    // 0) has nothing to hold back, so there is nothing to wait for and no reason to close.
     return (
-      this.request !== null && this.request.expectContinue && !this.continueSent &&
+      this.request !== null && this.request.expectContinue && this.request.contentLength !== 0 && !this.continueSent &&
       this.state.client === 'send-body' && this.state.server === 'send-response'
     )
   }
@@ -302,6 +306,7 @@ export class Connection {
       for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i)
     }
     if (sendsBody) out.set(bytes, text.length)
+    this.respondedBodyBytes = sendsBody ? length : 0
     this.encoder = null
     this.state.serverEvent('end')
     if (this.state.server === 'idle') this.request = null

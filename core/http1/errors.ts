@@ -40,18 +40,6 @@ export type ErrorCode =
   | 'invalid-response'
   | 'invalid-proxy-header'
 
-/** The status line a server sends for each error status hint. */
-export const ERROR_STATUS_TEXT: Readonly<Record<number, string>> = {
-  400: 'Bad Request',
-  408: 'Request Timeout',
-  413: 'Content Too Large',
-  414: 'URI Too Long',
-  431: 'Request Header Fields Too Large',
-  500: 'Internal Server Error',
-  501: 'Not Implemented',
-  505: 'HTTP Version Not Supported',
-}
-
 /** Base class; never thrown itself. */
 export abstract class ProtocolError extends Error {
   /** Stable code, e.g. `'conflicting-framing'`. */

@@ -4,12 +4,9 @@
  * @module
  */
 
-/**
- * Header fields as a flat list: `[name0, value0, name1, value1, …]`. Names keep the case
- * they were sent with; values are latin1 strings with surrounding whitespace removed.
- * Flat, as Node's `rawHeaders`, because a pair per field costs an allocation per field.
- */
-export type HeaderList = string[]
+import type { HeaderList } from '../http/field-list.ts'
+
+export type { HeaderList }
 
 /** A request head, complete and validated. Framing has already been decided from it. */
 export interface RequestEvent {

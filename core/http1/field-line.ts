@@ -10,7 +10,7 @@
  * for line ends and then validated.
  * @module
  */
-import { COLON, CR, FIELD_VALUE_CHAR, HTAB, LF, SP, TCHAR } from './abnf.ts'
+import { COLON, CR, FIELD_VALUE_CHAR, HTAB, LF, SP, TCHAR } from '../http/abnf.ts'
 import { ParseError } from './errors.ts'
 
 /** Where the parts of a field line are; reused, so read it before the next call. */

@@ -1,47 +1,12 @@
 /**
  * Rules for the fields that decide framing and persistence: Content-Length (RFC 9110 §8.6),
  * Transfer-Encoding (RFC 9112 §6.1), Connection (RFC 9110 §7.6.1), Host (RFC 9110 §7.2)
- * and Expect (RFC 9110 §10.1.1). Also the case-insensitive lookup on a flat header list.
+ * and Expect (RFC 9110 §10.1.1), as HTTP/1.1 framing and persistence read them.
  * @module
  */
-import { HOST_CHAR, HTAB, SP, TCHAR } from './abnf.ts'
+import { HOST_CHAR, TCHAR } from '../http/abnf.ts'
+import { splitList, trimOws } from '../http/field-list.ts'
 import { ParseError } from './errors.ts'
-
-/** The first value of field `name` (any case), or undefined. */
-export function getHeader(headers: readonly string[], name: string): string | undefined {
-  const lower = name.toLowerCase()
-  for (let i = 0; i < headers.length; i += 2) {
-    const n = headers[i]!
-    if (n.length === lower.length && n.toLowerCase() === lower) return headers[i + 1]
-  }
-  return undefined
-}
-
-/** Splits a #list value (RFC 9110 §5.6.1) into trimmed elements, dropping empty ones. */
-export function splitList(value: string): string[] {
-  if (!value.includes(',')) {
-    const element = trimOws(value)
-    return element === '' ? [] : [element]
-  }
-  const out: string[] = []
-  for (const part of value.split(',')) {
-    const element = trimOws(part)
-    if (element !== '') out.push(element)
-  }
-  return out
-}
-
-function trimOws(s: string): string {
-  let a = 0
-  let b = s.length
-  while (a < b && isOws(s.charCodeAt(a))) a++
-  while (b > a && isOws(s.charCodeAt(b - 1))) b--
-  return s.slice(a, b)
-}
-
-function isOws(c: number): boolean {
-  return c === SP || c === HTAB
-}
 
 /** Largest length we accept: 2^53 - 1, the largest integer a JS number holds exactly. */
 const MAX_LENGTH = Number.MAX_SAFE_INTEGER
@@ -112,14 +77,14 @@ function isCodingSyntax(coding: string): boolean {
 }
 
 /** Connection options that matter to HTTP/1.1 framing (RFC 9110 §7.6.1, RFC 9112 §9.3). */
-export interface ConnectionOptions {
+export interface ConnectionTokens {
   close: boolean
   keepAlive: boolean
   upgrade: boolean
 }
 
 /** Reads the Connection field's tokens (case-insensitive). */
-export function connectionOptions(values: readonly string[] | null): ConnectionOptions {
+export function connectionTokens(values: readonly string[] | null): ConnectionTokens {
   const options = { close: false, keepAlive: false, upgrade: false }
   if (values === null) return options
   for (const value of values) {

@@ -5,7 +5,7 @@
  */
 import { ParseError } from './errors.ts'
 import type { ParsedHead } from './head-parser.ts'
-import { checkHost, checkTransferEncoding, connectionOptions, parseContentLength, wantsContinue } from './fields.ts'
+import { checkHost, checkTransferEncoding, connectionTokens, parseContentLength, wantsContinue } from './fields.ts'
 
 /** A request's framing and the connection decisions that follow from its head. */
 export interface RequestFraming {
@@ -45,7 +45,7 @@ export function requestFraming(head: ParsedHead, maxBodyBytes: number): RequestF
     if (contentLength > maxBodyBytes) throw new ParseError('body-too-large', 'request body too large', 413)
   }
 
-  const connection = connectionOptions(head.connection)
+  const connection = connectionTokens(head.connection)
   const isConnect = head.method === 'CONNECT'
   return {
     contentLength,

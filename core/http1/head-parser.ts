@@ -17,8 +17,8 @@
  * Empty lines before the request line are skipped (§2.2 SHOULD).
  * @module
  */
-import { CR, HOST_CHAR, LF, SCHEME_CHAR, SP, TARGET_CHAR, TCHAR } from './abnf.ts'
-import { asciiDecode, equalsLowerAscii, latin1Decode } from './ascii.ts'
+import { CR, HOST_CHAR, LF, SCHEME_CHAR, SP, TARGET_CHAR, TCHAR } from '../http/abnf.ts'
+import { asciiDecode, equalsLowerAscii, latin1Decode } from '../http/ascii.ts'
 import { ParseError } from './errors.ts'
 import type { HeaderList } from './events.ts'
 import { newCursor, scanFieldLine, type FieldLineCursor } from './field-line.ts'

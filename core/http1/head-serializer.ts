@@ -6,10 +6,11 @@
  * from the app raises an error instead of splitting the response.
  * @module
  */
-import { isFieldValue, isToken } from './abnf.ts'
-import { latin1Encode } from './ascii.ts'
+import { isFieldValue, isToken } from '../http/abnf.ts'
+import { latin1Encode } from '../http/ascii.ts'
 import { LocalProtocolError } from './errors.ts'
-import { STATUS_TEXT } from './status.ts'
+import { connectionTokens } from './fields.ts'
+import { STATUS_TEXT } from '../http/status.ts'
 
 /** How the response body is framed on the wire. */
 export type BodyFraming = 'none' | 'length' | 'chunked' | 'close'
@@ -47,15 +48,19 @@ export function statusLine(status: number, reason?: string): string {
   return `HTTP/1.1 ${status} ${text}\r\n`
 }
 
-/** Appends validated `name: value` lines; `skip` drops the fields the server owns. */
-function fieldLines(headers: readonly string[], skip?: (lowerName: string) => boolean): string {
+/** A field line the app gave: a token name and a value without CR, LF or NUL (no splitting). */
+function checkField(name: string, value: string): void {
+  if (!isToken(name)) throw invalid(`invalid header name ${JSON.stringify(name)}`)
+  if (!isFieldValue(value)) throw invalid(`invalid value for header ${name}`)
+}
+
+/** Validated `name: value` lines. */
+function fieldLines(headers: readonly string[]): string {
   let out = ''
   for (let i = 0; i < headers.length; i += 2) {
     const name = headers[i]!
     const value = headers[i + 1]!
-    if (!isToken(name)) throw invalid(`invalid header name ${JSON.stringify(name)}`)
-    if (!isFieldValue(value)) throw invalid(`invalid value for header ${name}`)
-    if (skip !== undefined && skip(name.toLowerCase())) continue
+    checkField(name, value)
     out += name + ': ' + value + '\r\n'
   }
   return out
@@ -75,6 +80,9 @@ export function serializeResponseHead(
   knownLength: number | undefined,
   context: ResponseContext,
 ): SerializedHead {
+  if (knownLength !== undefined && !(Number.isSafeInteger(knownLength) && knownLength >= 0)) {
+    throw invalid(`invalid body length ${knownLength}`)
+  }
   let out = statusLine(status, reason)
   const isHead = context.method === 'HEAD'
   // RFC 9110 §6.4.1: 1xx, 204 and 304 never have content; a 2xx to CONNECT starts a tunnel.
@@ -88,14 +96,13 @@ export function serializeResponseHead(
   for (let i = 0; i < headers.length; i += 2) {
     const name = headers[i]!
     const value = headers[i + 1]!
-    if (!isToken(name)) throw invalid(`invalid header name ${JSON.stringify(name)}`)
-    if (!isFieldValue(value)) throw invalid(`invalid value for header ${name}`)
+    checkField(name, value)
     switch (name.length) {
       case 4:
         if (name.toLowerCase() === 'date') hasDate = true
         break
       case 10:
-        if (name.toLowerCase() === 'connection' && /(^|[\s,])close($|[\s,])/i.test(value)) {
+        if (name.toLowerCase() === 'connection' && connectionTokens([value]).close) {
           keepAlive = false
           hasConnectionClose = true
         }

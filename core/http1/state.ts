@@ -99,6 +99,11 @@ export class ConnectionState {
     if (next === undefined) {
       throw new LocalProtocolError('invalid-state', `server cannot send ${event} in state ${this.server}`, 500)
     }
+    // h11: a switch is accepted only once the request is complete; the bytes after a
+    // request still sending its body are that body, not the new protocol's.
+    if (event === 'response' && switchAccepted && this.pendingSwitch && this.client !== 'might-switch-protocol') {
+      throw new LocalProtocolError('invalid-state', `cannot switch protocols with the client in state ${this.client}`, 500)
+    }
     this.server = next
     if (event === 'response') {
       if (switchAccepted && this.pendingSwitch) {
@@ -116,7 +121,7 @@ export class ConnectionState {
   error(side: 'client' | 'server'): void {
     if (side === 'client') this.client = 'error'
     else this.server = 'error'
-    this.keepAlive = false
+    this.disableKeepAlive()
   }
 
   /** No further request after the current one (Connection: close, HTTP/1.0, an error…). */

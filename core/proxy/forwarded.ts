@@ -15,7 +15,8 @@
  * is not trusted gets its own address and no proto/host, whatever its headers say.
  * @module
  */
-import { HTAB, SP, TCHAR } from '../http1/abnf.ts'
+import { HTAB, SP, TCHAR } from '../http/abnf.ts'
+import { fieldValues, readQuotedString, splitList } from '../http/field-list.ts'
 import { checkHost } from '../http1/fields.ts'
 import {
   formatIPv4,
@@ -138,10 +139,10 @@ function forwardedHops(headers: readonly string[]): Hop[] {
 function xForwardedHops(headers: readonly string[]): Hop[] {
   const hops: Hop[] = []
   for (const value of fieldValues(headers, 'x-forwarded-for')) {
-    for (const entry of splitComma(value)) hops.push({ node: parseXForwardedFor(entry), proto: undefined, host: undefined })
+    for (const entry of splitList(value, true)) hops.push({ node: parseXForwardedFor(entry), proto: undefined, host: undefined })
   }
-  const protos = fieldValues(headers, 'x-forwarded-proto').flatMap(splitComma)
-  const hosts = fieldValues(headers, 'x-forwarded-host').flatMap(splitComma)
+  const protos = fieldValues(headers, 'x-forwarded-proto').flatMap((v) => splitList(v, true))
+  const hosts = fieldValues(headers, 'x-forwarded-host').flatMap((v) => splitList(v, true))
   for (let i = 0; i < hops.length; i++) {
     const hop = hops[i]!
     const proto = protos[protos.length - (hops.length - i)]
@@ -150,21 +151,6 @@ function xForwardedHops(headers: readonly string[]): Hop[] {
     if (host !== undefined && isHost(host)) hop.host = host
   }
   return hops
-}
-
-/** Every value of field `name`, in order (RFC 9110 §5.3: lines combine as a list). */
-function fieldValues(headers: readonly string[], name: string): string[] {
-  const out: string[] = []
-  for (let i = 0; i < headers.length; i += 2) {
-    const n = headers[i]!
-    if (n.length === name.length && n.toLowerCase() === name) out.push(headers[i + 1]!)
-  }
-  return out
-}
-
-/** A #list split on commas, elements trimmed; empty elements kept so that they stop the walk. */
-function splitComma(value: string): string[] {
-  return value.split(',').map((s) => s.trim())
 }
 
 /**
@@ -307,33 +293,12 @@ function parseElement(s: string, start: number): { element: ForwardedElement | n
   }
 }
 
-/**
- * token / quoted-string (RFC 9110 §5.6.4):
- *   quoted-string = DQUOTE *( qdtext / quoted-pair ) DQUOTE
- *   qdtext        = HTAB / SP / %x21 / %x23-5B / %x5D-7E / obs-text
- *   quoted-pair   = "\" ( HTAB / SP / VCHAR / obs-text )
- */
+/** token / quoted-string (RFC 9110 §5.6.4). */
 function readValue(s: string, start: number): { value: string; end: number } | null {
-  if (s.charCodeAt(start) !== 0x22) {
-    let end = start
-    while (end < s.length && TCHAR[s.charCodeAt(end)] === 1) end++
-    return end === start ? null : { value: s.slice(start, end), end }
-  }
-  let value = ''
-  for (let i = start + 1; i < s.length; i++) {
-    const c = s.charCodeAt(i)
-    if (c === 0x22) return { value, end: i + 1 }
-    if (c === 0x5c) {
-      const next = s.charCodeAt(++i)
-      if (!(next === HTAB || (next >= SP && next !== 0x7f && next <= 0xff))) return null
-      value += s[i]
-    } else if (c === HTAB || (c >= SP && c !== 0x7f && c <= 0xff)) {
-      value += s[i]
-    } else {
-      return null
-    }
-  }
-  return null
+  if (s.charCodeAt(start) === 0x22) return readQuotedString(s, start)
+  let end = start
+  while (end < s.length && TCHAR[s.charCodeAt(end)] === 1) end++
+  return end === start ? null : { value: s.slice(start, end), end }
 }
 
 function skipOws(s: string, pos: number): number {

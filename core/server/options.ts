@@ -3,23 +3,10 @@
  * own serve() where they overlap (port, hostname, signal, onListen, onError, tls, reusePort).
  * @module
  */
+import type { App, FetchHandler, ServeInfo } from '../fetch/app.ts'
 import type { Limits } from '../http1/limits.ts'
 
-/** Connection details passed to the handler as its second argument. */
-export interface ServeInfo {
-  remoteAddress: string | undefined
-  remotePort: number | undefined
-  localAddress: string | undefined
-  localPort: number | undefined
-  /** The shape Deno's serve() gives: `info.remoteAddr.hostname`. */
-  remoteAddr: { hostname: string | undefined; port: number | undefined; transport: 'tcp' | 'unix' }
-}
-
-/** A WHATWG fetch handler. */
-export type FetchHandler = (request: Request, info: ServeInfo) => Response | Promise<Response>
-
-/** A handler function or an object with a `fetch` method (Hono, Elysia, itty-router, h3). */
-export type App = FetchHandler | { fetch: FetchHandler }
+export type { App, FetchHandler, ServeInfo }
 
 /** One line of the access log, handed to `accessLog` after each response. */
 export interface AccessLogEntry {

@@ -5,12 +5,11 @@
  * and hands each one over as a `Transport`; everything else is here, written once.
  * @module
  */
-import { toHandler } from '../fetch/gateway.ts'
-import { resolveLimits } from '../http1/limits.ts'
 import type { App, Server, ServerAddress, ServeOptions } from './options.ts'
-import { compileTrustedProxies } from '../proxy/ip-address.ts'
-import { ServedConnection, type ConnectionSettings } from './connection-loop.ts'
-import type { Runtime, Transport } from './transport.ts'
+import { ConnectionLoop } from './connection-loop.ts'
+import { resolveSettings } from './settings.ts'
+import type { Runtime } from './runtime.ts'
+import type { Transport } from './transport.ts'
 
 /** What a driver's listener offers back to the core. */
 export interface Listener {
@@ -25,42 +24,10 @@ export interface Listener {
  */
 export type Listen = (onConnection: (transport: Transport) => void) => Listener | Promise<Listener>
 
-/** Defaults, as node:http has them where it has them. */
-export const DEFAULT_TIMEOUTS: Readonly<{
-  headersTimeout: number
-  requestTimeout: number
-  keepAliveTimeout: number
-  gracefulTimeout: number
-}> = Object.freeze({
-  headersTimeout: 60_000,
-  requestTimeout: 300_000,
-  keepAliveTimeout: 5_000,
-  gracefulTimeout: 10_000,
-})
-
 /** Starts serving `app` on the listener that `listen` creates. */
 export function startServer(app: App, options: ServeOptions, runtime: Runtime, listen: Listen): Server {
-  const settings: ConnectionSettings = {
-    handler: toHandler(app),
-    options: { ...options, limits: resolveLimits(options.limits) },
-    runtime,
-    scheme: options.tls !== undefined ? 'https' : 'http',
-    unix: options.unix !== undefined,
-    headersTimeout: options.headersTimeout ?? DEFAULT_TIMEOUTS.headersTimeout,
-    requestTimeout: options.requestTimeout ?? DEFAULT_TIMEOUTS.requestTimeout,
-    keepAliveTimeout: options.keepAliveTimeout ?? DEFAULT_TIMEOUTS.keepAliveTimeout,
-    maxDrainBytes: options.maxDrainBytes ?? 64 * 1024,
-    log: options.log ?? runtime.log,
-    trustedProxies: options.trustProxy === undefined ? null : compileTrustedProxies(options.trustProxy),
-    proxyProtocol: options.proxyProtocol === true,
-    forwardedHeaders: options.forwardedHeaders ?? 'x-forwarded',
-  }
-  // PROXY spec §5: the header is believed only from known sources; without a list every
-  // connection would be refused, so fail at startup instead.
-  if (settings.proxyProtocol && settings.trustedProxies === null) {
-    throw new TypeError('proxyProtocol needs trustProxy: the PROXY header is accepted only from trusted proxies')
-  }
-  const connections = new Set<ServedConnection>()
+  const settings = resolveSettings(app, options, runtime)
+  const connections = new Set<ConnectionLoop>()
   let closing: Promise<void> | null = null
   /** Set while close() waits for the last connection to end. */
   let drained: (() => void) | null = null
@@ -78,7 +45,7 @@ export function startServer(app: App, options: ServeOptions, runtime: Runtime, l
   const listening = Promise.resolve()
     .then(() =>
       listen((transport) => {
-        const connection = new ServedConnection(settings, transport)
+        const connection = new ConnectionLoop(settings, transport)
         connections.add(connection)
         connection.onClosed = () => {
           connections.delete(connection)
@@ -112,9 +79,9 @@ export function startServer(app: App, options: ServeOptions, runtime: Runtime, l
       listener?.close()
       for (const c of connections) (force ? c.destroy() : c.shutdown())
       if (!force) {
-        forceTimer = runtime.timers.repeat(() => {
+        forceTimer = runtime.timers.once(() => {
           for (const c of connections) c.destroy()
-        }, options.gracefulTimeout ?? DEFAULT_TIMEOUTS.gracefulTimeout)
+        }, settings.gracefulTimeout)
       }
       if (connections.size > 0) await new Promise<void>((resolve) => (drained = resolve))
       runtime.timers.cancel(sweep)

@@ -23,34 +23,21 @@ export interface Transport {
    * chunks go out without being copied next to their framing. Same backpressure contract.
    */
   writeMany?(parts: readonly Uint8Array[]): Promise<void> | void
-  /** Flushes what was written, then closes. */
-  close(): void
-  /** Closes at once, discarding unsent bytes (used after a broken response). */
+  /**
+   * Half-closes: sends every byte written so far, then FIN; the read side stays open, so
+   * that core can linger (see linger.ts). Returns a promise while bytes are still queued,
+   * resolved once they and the FIN have been handed to the kernel, rejected if the socket
+   * dies first. Called once.
+   */
+  closeWrite(): Promise<void> | void
+  /**
+   * Closes at once, discarding unsent bytes; a pending `read()` resolves with null. Used
+   * after a broken response and to end a linger. Idempotent.
+   */
   abort(): void
   /** Peer address, if the runtime knows it. */
   readonly remoteAddress?: string
   readonly remotePort?: number
   readonly localAddress?: string
   readonly localPort?: number
-}
-
-/** Timers, injected so that core reads no global clock and tests can use a virtual one. */
-export interface Timers {
-  /** Calls `callback` every `ms` milliseconds until cancelled; returns a handle. */
-  repeat(callback: () => void, ms: number): unknown
-  /** Stops a `repeat`. */
-  cancel(handle: unknown): void
-}
-
-/** What a driver gives the core besides sockets: time, timers and the error log. */
-export interface Runtime {
-  /** Runtime name, for logs and `info`. */
-  name: string
-  /** Milliseconds since the epoch. */
-  now(): number
-  timers: Timers
-  /** Default error log when the user gives none. */
-  log(message: string, error?: unknown): void
-  /** Informational output, e.g. the `Listening on …` line. */
-  print(message: string): void
 }

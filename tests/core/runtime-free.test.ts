@@ -49,3 +49,31 @@ describe('core/ and testing/ are runtime-free', () => {
     })
   }
 })
+
+// The bytes walk one way (../shared/TREE.md): protocol engines know no fetch objects and no
+// server; fetch/ never learns which protocol carried a request; http/ is below them all.
+const MAY_NOT_IMPORT: Record<string, string[]> = {
+  http: ['http1', 'ws', 'http2', 'fetch', 'proxy', 'server'],
+  http1: ['ws', 'http2', 'fetch', 'proxy', 'server'],
+  ws: ['http1', 'http2', 'fetch', 'proxy', 'server'],
+  http2: ['http1', 'ws', 'fetch', 'proxy', 'server'],
+  fetch: ['http1', 'ws', 'http2', 'proxy', 'server'],
+  proxy: ['ws', 'http2', 'fetch', 'server'],
+}
+
+describe('core/ layers import downwards only', () => {
+  for (const [layer, forbidden] of Object.entries(MAY_NOT_IMPORT)) {
+    let files: string[] = []
+    try {
+      files = tsFiles(join(ROOT, 'core', layer))
+    } catch {
+      continue // a layer not written yet
+    }
+    for (const file of files) {
+      it(relative(ROOT, file), () => {
+        const imports = [...code(readFileSync(file, 'utf8')).matchAll(/from\s+['"]\.\.\/([\w-]+)\//g)].map((m) => m[1])
+        expect(imports.filter((folder) => forbidden.includes(folder!))).toEqual([])
+      })
+    }
+  }
+})

@@ -1,4 +1,4 @@
-// core/server.ts + serve-connection.ts + gateway.ts over portico/testing's in-memory
+// core/server/ (connection loop, exchange, response writer) over portico/testing's in-memory
 // transport and virtual clock: timeouts, errors and graceful close without sockets or sleeps.
 import { describe, expect, it } from 'vitest'
 import { createTestServer } from '../../../testing/mod.ts'

@@ -1,0 +1,118 @@
+/**
+ * One request/response exchange, the same for every protocol: the request's client and URL
+ * (believing trusted proxies), the light Request, the app, the response written through the
+ * protocol's sink, the access log. HTTP/1.1's connection loop is one `ExchangeStream`; an
+ * HTTP/2 stream will be another, so `fetch/` never learns which protocol carried a request.
+ * (uvicorn's `RequestResponseCycle`, hyper's `dispatch.rs`.)
+ * @module
+ */
+import { callApp, fallbackResponse, type ServeInfo } from '../fetch/app.ts'
+import { errorResponse } from '../fetch/error-response.ts'
+import { serveInfo } from '../fetch/info.ts'
+import { LightRequest, type BodySource } from '../fetch/light-request.ts'
+import { isForbiddenMethod, requestUrl, type LocalAddress } from '../fetch/request-url.ts'
+import { getHeader, type HeaderList } from '../http/field-list.ts'
+import { resolveForwarded } from '../proxy/forwarded.ts'
+import { writeResponse, type ResponseSink } from './response-writer.ts'
+import type { ServerSettings } from './settings.ts'
+
+/** A request head as any protocol delivers it. */
+export interface ExchangeHead {
+  method: string
+  /** origin-form (`/path?q`), absolute-form, or `*`. */
+  target: string
+  version: '1.0' | '1.1'
+  headers: HeaderList
+  /** The request has content to read (a length above zero, or chunked). */
+  hasBody: boolean
+}
+
+/** A protocol error found in the request while the app ran; its response replaces the app's. */
+export interface RequestFailure {
+  statusHint: number
+  message: string
+}
+
+/** The protocol's side of one exchange. */
+export interface ExchangeStream {
+  /** The peer (after a PROXY header). */
+  readonly info: ServeInfo
+  /** Where the connection was accepted, for a request without Host. */
+  readonly local: LocalAddress
+  /** The peer is a trusted proxy: its forwarding headers are believed. */
+  readonly trustsPeer: boolean
+  /** Where the app's body reads come from. */
+  readonly body: BodySource
+  readonly sink: ResponseSink
+  /** Set when the request broke the protocol after the app was called. */
+  readonly failure: RequestFailure | null
+  /** The connection is gone: nothing more is written. */
+  readonly isClosed: boolean
+  /** The request the app is answering; its signal aborts if the client leaves. */
+  attach(request: LightRequest, bodyComplete: boolean): void
+}
+
+/** Runs one exchange; resolves once the response is written. */
+export async function runExchange(stream: ExchangeStream, head: ExchangeHead, settings: ServerSettings): Promise<void> {
+  const start = settings.runtime.now()
+  let info = stream.info
+  let url: string | null
+  if (stream.trustsPeer) {
+    const client = resolveForwarded(
+      { address: info.remoteAddress, port: info.remotePort },
+      head.headers,
+      settings.trustedProxies!,
+      settings.forwardedHeaders,
+    )
+    if (client.clientAddress !== info.remoteAddress || client.clientPort !== info.remotePort) {
+      info = serveInfo(client.clientAddress, client.clientPort, info.localAddress, info.localPort, false)
+    }
+    const scheme = client.proto ?? settings.scheme
+    // A forwarded host replaces Host for origin-form targets; absolute-form keeps its own.
+    url = client.host !== undefined && head.target.charCodeAt(0) === 0x2f
+      ? `${scheme}://${client.host}${head.target}`
+      : requestUrl(head.target, head.headers, scheme, stream.local)
+  } else {
+    url = requestUrl(head.target, head.headers, settings.scheme, stream.local)
+  }
+  let response: Response
+  if (isForbiddenMethod(head.method)) {
+    // Fetch cannot represent CONNECT, TRACE or TRACK (some runtimes' Request accepts them
+    // anyway), so no app can answer them; the same 501 on every runtime.
+    response = errorResponse(501)
+  } else if (url === null) {
+    response = errorResponse(400, 'invalid request-target')
+  } else {
+    // Fetch forbids a body on GET/HEAD; one sent anyway is drained after the response.
+    const withBody = head.hasBody && head.method !== 'GET' && head.method !== 'HEAD'
+    const request = new LightRequest(head.method, url, head.headers, withBody ? stream.body : null)
+    stream.attach(request, !withBody)
+    const result = callApp(settings.handler, request as unknown as Request, info, (error, req) =>
+      stream.failure !== null ? Promise.resolve(failureResponse(stream.failure)) : fallbackResponse(error, req, settings.failure))
+    response = result instanceof Promise ? await result : result
+  }
+  if (stream.failure !== null) response = failureResponse(stream.failure)
+  if (stream.isClosed) return
+  const written = writeResponse(response, head.method, stream.sink, settings.log)
+  const bytes = typeof written === 'number' ? written : await written
+  if (settings.accessLog !== undefined) {
+    settings.accessLog({
+      time: start,
+      // The connection's peer (after PROXY), as before forwarding headers were believed.
+      remoteAddress: stream.info.remoteAddress,
+      method: head.method,
+      target: head.target,
+      version: head.version,
+      status: response.status,
+      bytes,
+      durationMs: settings.runtime.now() - start,
+      referer: getHeader(head.headers, 'referer'),
+      userAgent: getHeader(head.headers, 'user-agent'),
+    })
+  }
+}
+
+/** The response for a request that broke the protocol: its status, with the reason. */
+export function failureResponse(failure: RequestFailure): Response {
+  return errorResponse(failure.statusHint, failure.message)
+}

@@ -1,0 +1,28 @@
+/**
+ * What a driver gives the core besides sockets: the clock, timers and the log. Core reads no
+ * global clock and sets no global timer (hyper's `Timer`), so tests run it on virtual time.
+ * @module
+ */
+
+/** Timers, injected so that core reads no global clock and tests can use a virtual one. */
+export interface Timers {
+  /** Calls `callback` once, after `ms` milliseconds, unless cancelled; returns a handle. */
+  once(callback: () => void, ms: number): unknown
+  /** Calls `callback` every `ms` milliseconds until cancelled; returns a handle. */
+  repeat(callback: () => void, ms: number): unknown
+  /** Stops a `once` or a `repeat`; unknown or spent handles are ignored. */
+  cancel(handle: unknown): void
+}
+
+/** What a driver gives the core besides sockets: time, timers and the error log. */
+export interface Runtime {
+  /** Runtime name, for logs and `info`. */
+  name: string
+  /** Milliseconds since the epoch. */
+  now(): number
+  timers: Timers
+  /** Default error log when the user gives none. */
+  log(message: string, error?: unknown): void
+  /** Informational output, e.g. the `Listening on …` line. */
+  print(message: string): void
+}

@@ -1,0 +1,78 @@
+/**
+ * `ServeOptions` resolved once per server: every default filled in, the app normalised,
+ * the trusted proxies compiled. Shared, read-only, by all connections of the server.
+ * @module
+ */
+import { toHandler, type App, type AppFailureOptions, type FetchHandler } from '../fetch/app.ts'
+import { resolveLimits, type Limits } from '../http1/limits.ts'
+import type { ForwardedHeaders } from '../proxy/forwarded.ts'
+import { compileTrustedProxies, type TrustedProxies } from '../proxy/ip-address.ts'
+import type { AccessLogEntry, ServeOptions } from './options.ts'
+import type { Runtime } from './runtime.ts'
+
+/** Defaults, as node:http has them where it has them. */
+export const DEFAULT_TIMEOUTS: Readonly<{
+  headersTimeout: number
+  requestTimeout: number
+  keepAliveTimeout: number
+  gracefulTimeout: number
+}> = Object.freeze({
+  headersTimeout: 60_000,
+  requestTimeout: 300_000,
+  keepAliveTimeout: 5_000,
+  gracefulTimeout: 10_000,
+})
+
+/** Request body bytes discarded after an early response before closing instead. */
+const DEFAULT_MAX_DRAIN_BYTES = 64 * 1024
+
+/** Options with every default filled in. */
+export interface ServerSettings {
+  handler: FetchHandler
+  runtime: Runtime
+  limits: Limits
+  scheme: 'http' | 'https'
+  unix: boolean
+  headersTimeout: number
+  requestTimeout: number
+  keepAliveTimeout: number
+  gracefulTimeout: number
+  maxDrainBytes: number
+  log: (message: string, error?: unknown) => void
+  /** The user's onError and the log, for a failed handler. */
+  failure: AppFailureOptions
+  accessLog: ((entry: AccessLogEntry) => void) | undefined
+  /** Compiled `trustProxy`; null = trust nobody. */
+  trustedProxies: TrustedProxies | null
+  proxyProtocol: boolean
+  forwardedHeaders: ForwardedHeaders
+}
+
+/** Resolves `options` for `app` on `runtime`; throws on contradictory options. */
+export function resolveSettings(app: App, options: ServeOptions, runtime: Runtime): ServerSettings {
+  const log = options.log ?? runtime.log
+  const settings: ServerSettings = {
+    handler: toHandler(app),
+    runtime,
+    limits: resolveLimits(options.limits),
+    scheme: options.tls !== undefined ? 'https' : 'http',
+    unix: options.unix !== undefined,
+    headersTimeout: options.headersTimeout ?? DEFAULT_TIMEOUTS.headersTimeout,
+    requestTimeout: options.requestTimeout ?? DEFAULT_TIMEOUTS.requestTimeout,
+    keepAliveTimeout: options.keepAliveTimeout ?? DEFAULT_TIMEOUTS.keepAliveTimeout,
+    gracefulTimeout: options.gracefulTimeout ?? DEFAULT_TIMEOUTS.gracefulTimeout,
+    maxDrainBytes: options.maxDrainBytes ?? DEFAULT_MAX_DRAIN_BYTES,
+    log,
+    failure: { onError: options.onError, log },
+    accessLog: options.accessLog,
+    trustedProxies: options.trustProxy === undefined ? null : compileTrustedProxies(options.trustProxy),
+    proxyProtocol: options.proxyProtocol === true,
+    forwardedHeaders: options.forwardedHeaders ?? 'x-forwarded',
+  }
+  // PROXY spec §5: the header is believed only from known sources; without a list every
+  // connection would be refused, so fail at startup instead.
+  if (settings.proxyProtocol && settings.trustedProxies === null) {
+    throw new TypeError('proxyProtocol needs trustProxy: the PROXY header is accepted only from trusted proxies')
+  }
+  return settings
+}
