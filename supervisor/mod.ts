@@ -13,6 +13,7 @@
  * @module
  */
 export { Backoff, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.ts'
+export { hostClock, type Clock } from './clock.ts'
 export { clusterLauncher, type ClusterLauncherOptions } from './cluster-launcher.ts'
 export type { Launcher, WorkerEvents, WorkerProcess } from './launcher.ts'
 export { isSupervisorMessage, isWorkerMessage, WORKER_ENV, type SupervisorMessage, type WorkerMessage } from './messages.ts'

@@ -9,6 +9,7 @@
  */
 import { spawn } from 'node:child_process'
 import process from 'node:process'
+import { detectRuntime } from '../runtimes/shared.ts'
 import type { Launcher } from './launcher.ts'
 import { isWorkerMessage, WORKER_ENV } from './messages.ts'
 
@@ -31,8 +32,7 @@ export interface ProcessLauncherOptions {
 export function defaultWorkerArgs(scriptArgs: readonly string[] = process.argv.slice(2)): string[] {
   const script = process.argv[1] ?? ''
   const rest = scriptArgs
-  const isDeno = (globalThis as { Deno?: unknown }).Deno !== undefined
-  return isDeno ? ['run', '-A', '--unstable-net', script, ...rest] : [...process.execArgv, script, ...rest]
+  return detectRuntime() === 'deno' ? ['run', '-A', '--unstable-net', script, ...rest] : [...process.execArgv, script, ...rest]
 }
 
 /** A `Launcher` that spawns child processes with an IPC channel. */

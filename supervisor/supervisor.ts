@@ -13,7 +13,9 @@
  * @module
  */
 import process from 'node:process'
+import { detectRuntime } from '../runtimes/shared.ts'
 import { Backoff, type BackoffOptions } from './backoff.ts'
+import { hostClock, type Clock } from './clock.ts'
 import type { Launcher, WorkerProcess } from './launcher.ts'
 import type { WorkerMessage } from './messages.ts'
 
@@ -37,6 +39,11 @@ export interface SuperviseOptions {
   backoff?: Partial<BackoffOptions>
   /** One line per event; default: `[supervisor] <line>` on stderr. */
   log?: (line: string) => void
+  /**
+   * Worker uptimes (for the backoff reset) and the one-shot respawn and kill delays. Default:
+   * the host's clock and timers. Tests pass a `VirtualClock`.
+   */
+  clock?: Clock
 }
 
 /** A running pool of workers. */
@@ -68,13 +75,15 @@ interface Worker {
   process: WorkerProcess
   startedAt: number
   state: WorkerState
-  killTimer: ReturnType<typeof setTimeout> | null
+  /** The SIGKILL after a stop; cancelled when the worker exits. */
+  killTimer: unknown
 }
 
 interface Slot {
   current: Worker | null
   next: Worker | null
-  respawnTimer: ReturnType<typeof setTimeout> | null
+  /** The delayed spawn after a crash; cancelled by `stop()` and by a replacement. */
+  respawnTimer: unknown
   /** Called when a `next` started at or after the waiter's registration is promoted. */
   promoted: Array<() => void>
 }
@@ -104,13 +113,19 @@ export function supervise(options: SuperviseOptions): Supervisor {
  * processes of the same runtime on Deno and Bun.
  */
 export async function defaultLauncher(): Promise<Launcher> {
-  const g = globalThis as { Deno?: unknown; Bun?: unknown }
-  if (g.Deno === undefined && g.Bun === undefined) return (await import('./cluster-launcher.ts')).clusterLauncher()
+  if (detectRuntime() === 'node') return (await import('./cluster-launcher.ts')).clusterLauncher()
   return (await import('./process-launcher.ts')).processLauncher()
 }
 
+/**
+ * Every timer is a one-shot (`timers.once`) and is cancelled when it stops mattering: a kill
+ * timer when its worker exits, a respawn timer on `stop()` or when the slot is replaced. So
+ * when `finished` resolves (every worker exited) no timer is pending, and the host's timers
+ * need no `unref()` to let the process end.
+ */
 class Pool implements Supervisor {
   readonly #options: SuperviseOptions
+  readonly #clock: Clock
   readonly #log: (line: string) => void
   readonly #backoff: Backoff
   readonly #slots: Slot[]
@@ -127,6 +142,7 @@ class Pool implements Supervisor {
   constructor(options: SuperviseOptions) {
     if (!Number.isInteger(options.workers) || options.workers < 1) throw new RangeError('workers must be a positive integer')
     this.#options = options
+    this.#clock = options.clock ?? hostClock()
     this.#log = options.log ?? ((line) => void process.stderr.write(`[supervisor] ${line}\n`))
     this.#backoff = new Backoff(options.backoff)
     this.#launcher = options.launcher ?? null
@@ -172,8 +188,7 @@ class Pool implements Supervisor {
       this.#stopping = true
       this.#log(`stopping ${this.#workers.size} workers`)
       for (const slot of this.#slots) {
-        if (slot.respawnTimer !== null) clearTimeout(slot.respawnTimer)
-        slot.respawnTimer = null
+        this.#cancelRespawn(slot)
         for (const wake of slot.promoted.splice(0)) wake()
       }
       for (const wake of this.#startWaiters.splice(0)) wake()
@@ -193,15 +208,14 @@ class Pool implements Supervisor {
       slot.promoted.push(resolve)
       // A `next` already starting was launched before this request and may run old code.
       if (slot.next !== null) this.#stopWorker(slot.next)
-      if (slot.respawnTimer !== null) clearTimeout(slot.respawnTimer)
-      slot.respawnTimer = null
+      this.#cancelRespawn(slot)
       this.#spawn(slot)
     })
   }
 
   #spawn(slot: Slot): void {
     if (this.#stopping) return
-    const worker: Worker = { process: null!, startedAt: Date.now(), state: 'starting', killTimer: null }
+    const worker: Worker = { process: null!, startedAt: this.#clock.now(), state: 'starting', killTimer: null }
     try {
       worker.process = this.#launcher!({
         message: (message) => this.#onMessage(slot, worker, message),
@@ -219,11 +233,16 @@ class Pool implements Supervisor {
   }
 
   #scheduleSpawn(slot: Slot, delay: number): void {
-    if (slot.respawnTimer !== null) clearTimeout(slot.respawnTimer)
-    slot.respawnTimer = setTimeout(() => {
+    this.#cancelRespawn(slot)
+    slot.respawnTimer = this.#clock.timers.once(() => {
       slot.respawnTimer = null
       this.#spawn(slot)
     }, delay)
+  }
+
+  #cancelRespawn(slot: Slot): void {
+    if (slot.respawnTimer !== null) this.#clock.timers.cancel(slot.respawnTimer)
+    slot.respawnTimer = null
   }
 
   #onMessage(slot: Slot, worker: Worker, message: WorkerMessage): void {
@@ -251,7 +270,8 @@ class Pool implements Supervisor {
   #onExit(slot: Slot, worker: Worker, code: number | null, signal: string | null): void {
     const was = worker.state
     worker.state = 'exited'
-    if (worker.killTimer !== null) clearTimeout(worker.killTimer)
+    if (worker.killTimer !== null) this.#clock.timers.cancel(worker.killTimer)
+    worker.killTimer = null
     this.#workers.delete(worker)
     const how = signal !== null ? `signal ${signal}` : `code ${code}`
     const pid = worker.process.pid
@@ -269,7 +289,7 @@ class Pool implements Supervisor {
       this.#log(`worker ${pid} exited (${how}); worker ${slot.next.process.pid} is starting in its place`)
       return
     }
-    const delay = this.#backoff.next(Date.now() - worker.startedAt)
+    const delay = this.#backoff.next(this.#clock.now() - worker.startedAt)
     const before = was === 'starting' ? ' before listening' : ''
     this.#log(`worker ${pid} exited (${how})${before}; respawning in ${seconds(delay)}`)
     this.#scheduleSpawn(slot, delay)
@@ -280,7 +300,8 @@ class Pool implements Supervisor {
     worker.state = 'stopping'
     if (!worker.process.send({ type: 'portico:stop', drainMs })) worker.process.kill('SIGTERM')
     const grace = drainMs + (this.#options.gracefulTimeout ?? 30_000) + KILL_MARGIN_MS
-    worker.killTimer = setTimeout(() => {
+    worker.killTimer = this.#clock.timers.once(() => {
+      worker.killTimer = null
       this.#log(`worker ${worker.process.pid} still running ${seconds(grace)} after stop; killing it`)
       worker.process.kill('SIGKILL')
     }, grace)

@@ -4,7 +4,9 @@
  * @module
  */
 import process from 'node:process'
-import type { App, FetchHandler, ServeOptions, Server } from '../core/server/options.ts'
+import { toHandler, type App, type FetchHandler } from '../core/fetch/app.ts'
+import type { ServeOptions, Server } from '../core/server/options.ts'
+import { hostClock, type Clock } from './clock.ts'
 import { isSupervisorMessage, WORKER_ENV, type SupervisorMessage, type WorkerMessage } from './messages.ts'
 
 /** A driver's `serve` (`portico/node`, `portico/deno`, `portico/bun`). */
@@ -18,6 +20,8 @@ export interface WorkerOptions {
   maxRequestsJitter?: number
   /** Error log for worker-level failures; default `console.error`. */
   log?: (message: string, error?: unknown) => void
+  /** Timers for the drain delay of a replaced worker. Default: the host's. */
+  clock?: Clock
 }
 
 /** True in a process started by a supervisor (`supervise()` or `portico --workers`). */
@@ -36,6 +40,8 @@ export function isWorker(): boolean {
  * that long; the app is wrapped for it, at the cost of one function call per request.
  */
 export function serveWorker(serve: ServeFunction, app: App, options: ServeOptions = {}, worker: WorkerOptions = {}): Server {
+  // First, so that a non-app throws its TypeError before any handler is installed.
+  const handler = toHandler(app)
   const log = worker.log ?? ((message: string, error?: unknown) => console.error(message, error ?? ''))
   const send = (message: WorkerMessage): void => {
     if (process.connected !== false) process.send?.(message)
@@ -54,8 +60,8 @@ export function serveWorker(serve: ServeFunction, app: App, options: ServeOption
     }
   }
 
+  const { timers } = worker.clock ?? hostClock()
   let draining = false
-  const handler: FetchHandler = typeof app === 'function' ? app : app.fetch.bind(app)
   const fetch: FetchHandler = (request, info) => {
     const response = handler(request, info)
     return draining ? Promise.resolve(response).then(closeAfter) : response
@@ -63,9 +69,10 @@ export function serveWorker(serve: ServeFunction, app: App, options: ServeOption
   const server = serve(fetch, { ...options, reusePort: true, accessLog })
 
   let phase: 'serving' | 'draining' | 'closing' = 'serving'
-  let drainTimer: ReturnType<typeof setTimeout> | undefined
+  let drainTimer: unknown = null
   const close = (): void => {
-    clearTimeout(drainTimer)
+    if (drainTimer !== null) timers.cancel(drainTimer)
+    drainTimer = null
     phase = 'closing'
     server.close().then(
       () => process.exit(0),
@@ -82,7 +89,7 @@ export function serveWorker(serve: ServeFunction, app: App, options: ServeOption
     if (phase === 'draining' || drainMs <= 0) return close()
     phase = 'draining'
     draining = true
-    drainTimer = setTimeout(close, drainMs)
+    drainTimer = timers.once(close, drainMs)
   }
   process.on('message', (message: unknown) => {
     if (isSupervisorMessage(message)) stop(message)

@@ -1,12 +1,15 @@
 /**
- * The supervisor's pool logic without processes: a fake launcher and fake timers. The
+ * The supervisor's pool logic without processes: a fake launcher and a virtual clock. The
  * end-to-end behaviour per runtime is in suite.ts.
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it } from 'vitest'
+import { VirtualClock } from '../../testing/virtual-clock.ts'
 import { Backoff } from '../../supervisor/backoff.ts'
+import type { Clock } from '../../supervisor/clock.ts'
 import type { Launcher, WorkerEvents } from '../../supervisor/launcher.ts'
 import type { SupervisorMessage } from '../../supervisor/messages.ts'
-import { supervise } from '../../supervisor/supervisor.ts'
+import { supervise, type SuperviseOptions, type Supervisor } from '../../supervisor/supervisor.ts'
+import { serveWorker } from '../../supervisor/worker.ts'
 
 describe('Backoff', () => {
   it('doubles from 0.1 s to the 10 s cap and resets after 30 s of uptime', () => {
@@ -23,6 +26,8 @@ interface Fake {
   pid: number
   events: WorkerEvents
   received: SupervisorMessage[]
+  /** Signals sent to it, in order. */
+  kills: string[]
   ready(): void
   exit(code: number | null, signal?: string): void
 }
@@ -35,25 +40,44 @@ function fakeLauncher(): { launcher: Launcher; workers: Fake[] } {
       pid: nextPid++,
       events,
       received: [],
+      kills: [],
       ready: () => events.message({ type: 'portico:ready', url: 'http://127.0.0.1:1/' }),
       exit: (code, signal) => events.exit(code, signal ?? null),
     }
     workers.push(fake)
-    return { pid: fake.pid, send: (message) => (fake.received.push(message), true), kill: () => {} }
+    return { pid: fake.pid, send: (message) => (fake.received.push(message), true), kill: (signal) => void fake.kills.push(signal) }
   }
   return { launcher, workers }
 }
 
+/** A supervisor on a fake launcher and a virtual clock that starts at 0. */
+function pool(options: Omit<SuperviseOptions, 'launcher' | 'clock'>): {
+  supervisor: Supervisor
+  workers: Fake[]
+  clock: VirtualClock
+} {
+  const { launcher, workers } = fakeLauncher()
+  const clock = new VirtualClock(0)
+  const time: Clock = { now: () => clock.now, timers: clock.timers }
+  return { supervisor: supervise({ ...options, launcher, clock: time }), workers, clock }
+}
+
+/**
+ * Fires the timers due within `ms` virtual ms, then lets the supervisor's promise callbacks run
+ * (one macrotask turn drains the microtask queue).
+ */
+async function advance(clock: VirtualClock, ms: number): Promise<void> {
+  clock.advance(ms)
+  await new Promise<void>((resolve) => setImmediate(resolve))
+}
+
 describe('supervise() with a fake launcher', () => {
-  beforeEach(() => void vi.useFakeTimers())
-  afterEach(() => void vi.useRealTimers())
 
   it('starts N workers and resolves start() once all listen', async () => {
-    const { launcher, workers } = fakeLauncher()
     const lines: string[] = []
-    const supervisor = supervise({ workers: 2, launcher, log: (line) => lines.push(line) })
+    const { supervisor, workers, clock } = pool({ workers: 2, log: (line) => lines.push(line) })
     const started = supervisor.start()
-    await vi.advanceTimersByTimeAsync(0)
+    await advance(clock, 0)
     expect(workers).toHaveLength(2)
     for (const w of workers) w.ready()
     await started
@@ -62,35 +86,33 @@ describe('supervise() with a fake launcher', () => {
   })
 
   it('respawns a dead worker after a growing delay, and not before', async () => {
-    const { launcher, workers } = fakeLauncher()
     const lines: string[] = []
-    const supervisor = supervise({ workers: 1, launcher, log: (line) => lines.push(line) })
+    const { supervisor, workers, clock } = pool({ workers: 1, log: (line) => lines.push(line) })
     void supervisor.start()
-    await vi.advanceTimersByTimeAsync(0)
+    await advance(clock, 0)
     workers[0]!.exit(1)
     expect(lines.at(-1)).toBe('worker 100 exited (code 1) before listening; respawning in 0.1 s')
-    await vi.advanceTimersByTimeAsync(99)
+    await advance(clock, 99)
     expect(workers).toHaveLength(1)
-    await vi.advanceTimersByTimeAsync(1)
+    await advance(clock, 1)
     expect(workers).toHaveLength(2)
     workers[1]!.exit(null, 'SIGKILL')
     expect(lines.at(-1)).toBe('worker 101 exited (signal SIGKILL) before listening; respawning in 0.2 s')
   })
 
   it('reload starts each replacement before stopping its predecessor, one slot at a time', async () => {
-    const { launcher, workers } = fakeLauncher()
-    const supervisor = supervise({ workers: 2, launcher, log: () => {} })
+    const { supervisor, workers, clock } = pool({ workers: 2, log: () => {} })
     const started = supervisor.start()
-    await vi.advanceTimersByTimeAsync(0)
+    await advance(clock, 0)
     for (const w of workers) w.ready()
     await started
     const reloaded = supervisor.reload()
-    await vi.advanceTimersByTimeAsync(0)
+    await advance(clock, 0)
     expect(workers).toHaveLength(3) // one replacement at a time
     expect(workers[0]!.received).toEqual([])
     workers[2]!.ready()
     expect(workers[0]!.received).toEqual([{ type: 'portico:stop', drainMs: 1000 }])
-    await vi.advanceTimersByTimeAsync(0)
+    await advance(clock, 0)
     expect(workers).toHaveLength(4)
     workers[3]!.ready()
     await reloaded
@@ -98,15 +120,14 @@ describe('supervise() with a fake launcher', () => {
     // Old workers exiting after a stop are not respawned.
     workers[0]!.exit(0)
     workers[1]!.exit(0)
-    await vi.advanceTimersByTimeAsync(20_000)
+    await advance(clock, 20_000)
     expect(workers).toHaveLength(4)
   })
 
   it('recycles on request: the replacement listens first', async () => {
-    const { launcher, workers } = fakeLauncher()
-    const supervisor = supervise({ workers: 1, launcher, log: () => {} })
+    const { supervisor, workers, clock } = pool({ workers: 1, log: () => {} })
     const started = supervisor.start()
-    await vi.advanceTimersByTimeAsync(0)
+    await advance(clock, 0)
     workers[0]!.ready()
     await started
     workers[0]!.events.message({ type: 'portico:recycle', requests: 1000 })
@@ -119,10 +140,9 @@ describe('supervise() with a fake launcher', () => {
   })
 
   it('stop() asks every worker to stop, forces on a second call, and resolves when all exited', async () => {
-    const { launcher, workers } = fakeLauncher()
-    const supervisor = supervise({ workers: 2, launcher, log: () => {} })
+    const { supervisor, workers, clock } = pool({ workers: 2, log: () => {} })
     void supervisor.start()
-    await vi.advanceTimersByTimeAsync(0)
+    await advance(clock, 0)
     for (const w of workers) w.ready()
     let stopped = false
     void supervisor.stop().then(() => (stopped = true))
@@ -130,10 +150,129 @@ describe('supervise() with a fake launcher', () => {
     void supervisor.stop()
     expect(workers.map((w) => w.received.length)).toEqual([2, 2])
     workers[0]!.exit(0)
-    await vi.advanceTimersByTimeAsync(0)
+    await advance(clock, 0)
     expect(stopped).toBe(false)
     workers[1]!.exit(0)
-    await vi.advanceTimersByTimeAsync(0)
+    await advance(clock, 0)
     expect(stopped).toBe(true)
+  })
+})
+
+describe('supervise() timers on the injected clock', () => {
+  it('kills a stopped worker once, gracefulTimeout + 5 s after the stop, then finishes with no timer left', async () => {
+    const lines: string[] = []
+    const { supervisor, workers, clock } = pool({ workers: 1, gracefulTimeout: 1000, log: (line) => lines.push(line) })
+    void supervisor.start()
+    await advance(clock, 0)
+    workers[0]!.ready()
+    let finished = false
+    void supervisor.stop().then(() => (finished = true))
+    expect(workers[0]!.received).toEqual([{ type: 'portico:stop', drainMs: 0 }])
+    await advance(clock, 5999)
+    expect(workers[0]!.kills).toEqual([])
+    await advance(clock, 1)
+    expect(workers[0]!.kills).toEqual(['SIGKILL'])
+    expect(lines.at(-1)).toBe('worker 100 still running 6 s after stop; killing it')
+    // A one-shot: the worker has not exited yet, and still no second SIGKILL.
+    await advance(clock, 60_000)
+    expect(workers[0]!.kills).toEqual(['SIGKILL'])
+    expect(clock.nextDue()).toBe(null)
+    expect(finished).toBe(false)
+    workers[0]!.exit(null, 'SIGKILL')
+    await advance(clock, 0)
+    expect(finished).toBe(true)
+  })
+
+  it('cancels the kill timer when the worker exits in time', async () => {
+    const { supervisor, workers, clock } = pool({ workers: 2, gracefulTimeout: 1000, log: () => {} })
+    void supervisor.start()
+    await advance(clock, 0)
+    for (const w of workers) w.ready()
+    let finished = false
+    void supervisor.stop().then(() => (finished = true))
+    expect(clock.nextDue()).toBe(6000)
+    await advance(clock, 5999)
+    workers[0]!.exit(0)
+    workers[1]!.exit(0)
+    // Nothing pending: a finished supervisor holds no timer that could keep the process alive.
+    expect(clock.nextDue()).toBe(null)
+    await advance(clock, 60_000)
+    expect(workers.map((w) => w.kills)).toEqual([[], []])
+    expect(finished).toBe(true)
+  })
+
+  it('gives a replaced worker drainTime on top of gracefulTimeout + 5 s before the kill', async () => {
+    const lines: string[] = []
+    const { supervisor, workers, clock } = pool({ workers: 1, gracefulTimeout: 1000, drainTime: 500, log: (line) => lines.push(line) })
+    const started = supervisor.start()
+    await advance(clock, 0)
+    workers[0]!.ready()
+    await started
+    const reloaded = supervisor.reload()
+    await advance(clock, 0)
+    workers[1]!.ready()
+    await reloaded
+    expect(workers[0]!.received).toEqual([{ type: 'portico:stop', drainMs: 500 }])
+    await advance(clock, 6499)
+    expect(workers[0]!.kills).toEqual([])
+    await advance(clock, 1)
+    expect(workers[0]!.kills).toEqual(['SIGKILL'])
+    expect(lines.at(-1)).toBe('worker 100 still running 6.5 s after stop; killing it')
+    expect(workers[1]!.kills).toEqual([])
+    expect(clock.nextDue()).toBe(null)
+  })
+
+  it('a respawn is one delayed spawn, and stop() cancels a pending one', async () => {
+    const { supervisor, workers, clock } = pool({ workers: 1, log: () => {} })
+    void supervisor.start()
+    await advance(clock, 0)
+    workers[0]!.exit(1)
+    expect(clock.nextDue()).toBe(100)
+    await advance(clock, 100)
+    expect(workers).toHaveLength(2)
+    expect(clock.nextDue()).toBe(null)
+    await advance(clock, 10_000)
+    expect(workers).toHaveLength(2)
+    workers[1]!.exit(1)
+    expect(clock.nextDue()).toBe(clock.now + 200)
+    void supervisor.stop()
+    expect(clock.nextDue()).toBe(null)
+    await advance(clock, 10_000)
+    expect(workers).toHaveLength(2)
+    await supervisor.finished
+  })
+
+  it('measures uptime on the injected clock: 30 s up resets the backoff', async () => {
+    const lines: string[] = []
+    const { supervisor, workers, clock } = pool({ workers: 1, log: (line) => lines.push(line) })
+    void supervisor.start()
+    await advance(clock, 0)
+    workers[0]!.exit(1)
+    await advance(clock, 100)
+    workers[1]!.exit(1)
+    expect(lines.at(-1)).toBe('worker 101 exited (code 1) before listening; respawning in 0.2 s')
+    await advance(clock, 200)
+    workers[2]!.ready()
+    await advance(clock, 29_999)
+    workers[2]!.exit(1)
+    expect(lines.at(-1)).toBe('worker 102 exited (code 1); respawning in 0.4 s')
+    await advance(clock, 400)
+    workers[3]!.ready()
+    await advance(clock, 30_000)
+    workers[3]!.exit(1)
+    expect(lines.at(-1)).toBe('worker 103 exited (code 1); respawning in 0.1 s')
+    void supervisor.stop()
+  })
+})
+
+describe('serveWorker()', () => {
+  it('throws a TypeError for a non-app before it serves or installs anything', () => {
+    let served = false
+    const serve = (): never => {
+      served = true
+      throw new Error('not reached')
+    }
+    expect(() => serveWorker(serve, { handle: () => new Response('') } as never)).toThrow(TypeError)
+    expect(served).toBe(false)
   })
 })
