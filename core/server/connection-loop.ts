@@ -5,7 +5,8 @@
  *
  * States (`LoopState`): 'preamble' (PROXY header) → 'waiting' (for a request head) →
  * 'exchange' (the app runs, its response is written) → 'draining' (an unread body is
- * discarded) → 'waiting' … → 'closed'.
+ * discarded) → 'waiting' … → 'closed'; or, after a 101, 'upgraded': a WebSocket session
+ * owns the transport until it ends.
  *
  * Invariants:
  * - `Connection.next()` is called in one place, `pull()`; its protocol errors are kept in
@@ -18,26 +19,29 @@
  * - Errors become bytes in one way: an error `Response` written through the sink.
  * @module
  */
-import type { ServeInfo } from '../fetch/app.ts'
 import { errorResponse } from '../fetch/error-response.ts'
-import { peerInfo } from '../fetch/info.ts'
-import { abortRequest, type BodySource, type LightRequest } from '../fetch/light-request.ts'
+import { abortRequest, type LightRequest } from '../fetch/light-request.ts'
+import type { UpgradeOptions } from '../fetch/websocket-api.ts'
 import { concatBytes } from '../http/ascii.ts'
 import { Connection } from '../http1/connection.ts'
 import { RemoteProtocolError } from '../http1/errors.ts'
 import { NEED_DATA, PAUSED, type RequestEvent, type ServerEvent } from '../http1/events.ts'
 import { isTrustedProxy } from '../proxy/ip-address.ts'
+import { ConnectionInfo, type Upgrader } from './connection-info.ts'
 import { Deadline } from './deadlines.ts'
 import { failureResponse, runExchange, type ExchangeStream, type RequestFailure } from './exchange.ts'
+import { Http1Body, type BodyHost } from './http1-body.ts'
 import { Http1Sink } from './http1-sink.ts'
 import { lingeringClose } from './linger.ts'
 import { readProxyPreamble } from './proxy-preamble.ts'
 import { writeResponse } from './response-writer.ts'
 import type { ServerSettings } from './settings.ts'
 import type { Transport } from './transport.ts'
+import { prepareUpgrade, startSession, type PreparedUpgrade } from './upgrade.ts'
+import type { WebSocketSession } from './websocket-session.ts'
 
 /** Where a connection is in its life; see the module comment. */
-export type LoopState = 'preamble' | 'waiting' | 'exchange' | 'draining' | 'closed'
+export type LoopState = 'preamble' | 'waiting' | 'exchange' | 'draining' | 'upgraded' | 'closed'
 
 /** Thrown inside the loop to unwind once the connection has been closed. */
 const CLOSED = Symbol('closed')
@@ -46,16 +50,16 @@ const FIRST_REQUEST_GRACE_MS = 1000
 const EMPTY = new Uint8Array(0)
 
 /** A connection being served. */
-export class ConnectionLoop implements ExchangeStream {
+export class ConnectionLoop implements ExchangeStream, Upgrader, BodyHost {
   /** Called once, when the connection has ended. */
   onClosed: (() => void) | null = null
   readonly deadline: Deadline = new Deadline()
   readonly sink: Http1Sink
   failure: RequestFailure | null = null
-  info: ServeInfo
+  info: ConnectionInfo
   trustsPeer = false
   private state: LoopState = 'preamble'
-  private readonly conn: Connection
+  readonly conn: Connection
   private readonly settings: ServerSettings
   private readonly transport: Transport
   private pendingRead: Promise<Uint8Array | null> | null = null
@@ -66,15 +70,20 @@ export class ConnectionLoop implements ExchangeStream {
   /** The request being answered; its signal aborts if the client leaves. */
   private request: LightRequest | null = null
   /** Body chunks already buffered when the request was dispatched (checked before the app ran). */
-  private prefetched: Uint8Array[] = []
-  private bodyComplete = true
+  /** The request body, as the app reads it. */
+  readonly body: Http1Body = new Http1Body(this)
+  /** The request being answered, as the engine gave it (for `upgrade()`). */
+  private event: RequestEvent | null = null
+  /** Set by `upgrade()`: the 101 to send once the app returns. */
+  private pendingUpgrade: PreparedUpgrade | null = null
+  private session: WebSocketSession | null = null
 
   constructor(settings: ServerSettings, transport: Transport) {
     this.settings = settings
     this.transport = transport
     this.conn = new Connection({ limits: settings.limits, clock: settings.runtime.now })
     this.sink = new Http1Sink(this.conn, this)
-    this.info = peerInfo(transport, settings.unix)
+    this.info = new ConnectionInfo(transport, settings.unix, this, settings.topics)
     this.headStart = settings.runtime.now()
     void this.run()
   }
@@ -87,8 +96,14 @@ export class ConnectionLoop implements ExchangeStream {
     return this.state === 'closed'
   }
 
+  /** A WebSocket session owns the transport. */
+  get isUpgraded(): boolean {
+    return this.state === 'upgraded'
+  }
+
   /** Graceful shutdown: close now if idle, else after the current response. */
   shutdown(): void {
+    if (this.session !== null) return this.session.goingAway()
     this.conn.disableKeepAlive()
     const busy = this.state === 'exchange' || this.state === 'draining'
     if (busy || this.conn.clientState !== 'idle' || this.conn.bufferedBytes > 0) return
@@ -100,11 +115,13 @@ export class ConnectionLoop implements ExchangeStream {
 
   /** Forced shutdown. */
   destroy(): void {
+    if (this.session !== null) return this.session.terminate()
     this.close(true)
   }
 
   /** Called by the server's sweep timer. */
   checkDeadline(now: number): void {
+    if (this.session !== null) return this.session.checkDeadline(now)
     if (!this.deadline.isDue(now) || this.state === 'closed') return
     const kind = this.deadline.kind
     const busy = this.state === 'exchange'
@@ -129,14 +146,14 @@ export class ConnectionLoop implements ExchangeStream {
         else if (event === PAUSED || event.type === 'closed') return
         else if (event.type === 'request') {
           await this.dispatch(event)
-          if (this.isClosed || !this.conn.keepAlive) return
+          if (this.isClosed || this.isUpgraded || !this.conn.keepAlive) return
         }
       }
     } catch (error) {
       if (error instanceof RemoteProtocolError) await this.respondWithError(failureResponse(error))
       else if (error !== CLOSED) this.settings.log('connection failed', error)
     } finally {
-      this.close()
+      if (this.state !== 'upgraded') this.close()
     }
   }
 
@@ -148,13 +165,13 @@ export class ConnectionLoop implements ExchangeStream {
     const preamble = await readProxyPreamble(this.transport, () => this.state === 'closed')
     this.deadline.clear()
     if (preamble === null) return false
-    if (preamble.info !== null) this.info = preamble.info
+    if (preamble.peer !== null) this.info = this.info.withAddresses(preamble.peer, preamble.unix)
     if (preamble.rest.length > 0) this.conn.receive(preamble.rest)
     return true
   }
 
   /** The engine's next event: the one place that calls `Connection.next()`. */
-  private pull(): ServerEvent | typeof NEED_DATA | typeof PAUSED {
+  pull(): ServerEvent | typeof NEED_DATA | typeof PAUSED {
     try {
       return this.conn.next()
     } catch (error) {
@@ -167,7 +184,7 @@ export class ConnectionLoop implements ExchangeStream {
   }
 
   /** Reads once into the engine; sets the deadline that applies to this wait. */
-  private async fill(): Promise<void> {
+  async fill(): Promise<void> {
     const settings = this.settings
     if (this.conn.clientState === 'send-body') {
       this.deadline.set('body', this.requestStart, settings.requestTimeout)
@@ -197,11 +214,12 @@ export class ConnectionLoop implements ExchangeStream {
     this.requestStart = this.headStart === 0 ? this.settings.runtime.now() : this.headStart
     this.headStart = 0
     this.failure = null
-    this.bodyComplete = event.contentLength === 0
+    this.event = event
+    this.body.reset(event.contentLength)
     // A body whose buffered bytes already break the framing is known to be malformed:
     // answer its error now instead of letting the app see the start of it (a RemoteProtocolError
     // thrown here goes to run()'s error response). Only what has arrived is read.
-    if (!this.bodyComplete && this.conn.bufferedBytes > 0) this.prefetchBody()
+    if (!this.body.complete && this.conn.bufferedBytes > 0) this.body.prefetch()
     await runExchange(this, {
       method: event.method,
       target: event.target,
@@ -209,58 +227,67 @@ export class ConnectionLoop implements ExchangeStream {
       headers: event.headers,
       hasBody: event.contentLength !== 0,
     }, this.settings)
+    this.event = null
+    this.body.reset(0)
+    if (this.isUpgraded) return
     this.request = null
-    this.prefetched.length = 0
     if (this.isClosed) return
     this.served++
     if (this.conn.clientState === 'send-body') await this.drainBody()
     if (!this.isClosed) this.state = 'waiting'
   }
 
-  /** Takes the body chunks already buffered (views, no copies) up to the first wait. */
-  private prefetchBody(): void {
-    for (;;) {
-      const chunk = this.nextBodyChunk()
-      if (chunk === NEED_DATA || chunk === null) return
-      this.prefetched.push(chunk)
-    }
+  /** Upgrader: the app asked to turn the current request into a WebSocket. */
+  upgrade(request: Request, options: UpgradeOptions<unknown> | undefined): boolean {
+    const event = this.event
+    if (event === null || this.pendingUpgrade !== null || (request as unknown) !== this.request) return false
+    const prepared = prepareUpgrade(event, options, this.settings.websocket)
+    if (prepared === null) return false
+    this.pendingUpgrade = prepared
+    return true
+  }
+
+  get upgrading(): boolean {
+    return this.pendingUpgrade !== null
+  }
+
+  /** ExchangeStream: the 101, then the WebSocket session takes the transport. */
+  async switchProtocols(): Promise<void> {
+    const prepared = this.pendingUpgrade!
+    this.pendingUpgrade = null
+    // The request's empty body ends before the switch (its end event may not be read yet).
+    while (this.conn.clientState === 'send-body') this.pull()
+    const head = this.conn.send({ type: 'response', status: 101, headers: prepared.headers })
+    this.state = 'upgraded'
+    this.deadline.clear()
+    const pendingRead = this.pendingRead
+    this.pendingRead = null
+    const rest = this.conn.takeTrailingData()
+    await this.write(head)
+    const request = this.request
+    this.session = startSession(prepared, {
+      settings: this.settings,
+      transport: this.transport,
+      rest,
+      pendingRead,
+      remoteAddress: this.info.remoteAddress ?? '',
+      onEnd: () => {
+        if (request !== null) abortRequest(request)
+        this.state = 'closed'
+        this.onClosed?.()
+      },
+    })
   }
 
   /** ExchangeStream: the request the app is answering. */
   attach(request: LightRequest, bodyComplete: boolean): void {
     this.request = request
-    if (bodyComplete || this.bodyComplete) this.watchForDisconnect(request)
+    if (bodyComplete || this.body.complete) this.watchForDisconnect(request)
   }
 
-  /** Where the app's body reads come from: prefetched chunks, then the engine. */
-  readonly body: BodySource = {
-    read: async (): Promise<Uint8Array | null> => {
-      if (this.prefetched.length > 0) return this.prefetched.shift()!
-      if (this.conn.waitingForContinue) await this.write(this.conn.send({ type: 'informational', status: 100 }))
-      for (;;) {
-        const chunk = this.nextBodyChunk()
-        if (chunk !== NEED_DATA) return chunk
-        await this.fill()
-      }
-    },
-    readBuffered: (): Uint8Array | null | undefined => {
-      if (this.prefetched.length > 0) return this.prefetched.shift()!
-      if (this.conn.waitingForContinue) return undefined
-      const chunk = this.nextBodyChunk()
-      return chunk === NEED_DATA ? undefined : chunk
-    },
-  }
-
-  /** The next body chunk the engine has, null at the body's end, or NEED_DATA. */
-  private nextBodyChunk(): Uint8Array | null | typeof NEED_DATA {
-    if (this.bodyComplete) return null
-    const event = this.pull()
-    if (event === NEED_DATA) return NEED_DATA
-    if (event !== PAUSED && event.type === 'data') return event.bytes
-    // The body is complete: from now on a read only tells whether the client is still there.
-    this.bodyComplete = true
+  /** BodyHost: the body has ended; watch for the client leaving while the app runs. */
+  bodyEnded(): void {
     if (this.request !== null) this.watchForDisconnect(this.request)
-    return null
   }
 
   /** Keeps one read pending while the app runs: EOF or a reset means the client left. */
