@@ -1,0 +1,89 @@
+/**
+ * Server-to-client frames (RFC 6455 §5.2): never masked (§5.1: "A server MUST NOT mask
+ * any frames that it sends to the client"), lengths in the minimal encoding.
+ * @module
+ */
+import { isControlOpcode, Opcode, type OpcodeValue } from './opcode.ts'
+
+/** Frame flags besides the opcode. */
+export interface FrameFlags {
+  /** Last frame of the message. Default true. */
+  fin?: boolean
+  /** RSV1: the message is compressed (RFC 7692 §6); only on a message's first frame. */
+  rsv1?: boolean
+}
+
+/** Header length for a payload of `length` bytes: 2, 4 or 10. */
+function headerLength(length: number): number {
+  return length < 126 ? 2 : length < 0x10000 ? 4 : 10
+}
+
+/** Writes a header at `at` in `out`; returns the header length. */
+function writeHeader(out: Uint8Array, at: number, opcode: number, length: number, fin: boolean, rsv1: boolean): number {
+  out[at] = (fin ? 0x80 : 0) | (rsv1 ? 0x40 : 0) | opcode
+  if (length < 126) {
+    out[at + 1] = length
+    return 2
+  }
+  if (length < 0x10000) {
+    out[at + 1] = 126
+    out[at + 2] = length >>> 8
+    out[at + 3] = length & 0xff
+    return 4
+  }
+  out[at + 1] = 127
+  const high = Math.floor(length / 0x100000000)
+  const view = new DataView(out.buffer, out.byteOffset + at + 2, 8)
+  view.setUint32(0, high)
+  view.setUint32(4, length >>> 0)
+  return 10
+}
+
+/** Just the header of a frame whose payload is written separately (zero-copy writes). */
+export function encodeFrameHeader(opcode: OpcodeValue, length: number, flags: FrameFlags = {}): Uint8Array {
+  const out = new Uint8Array(headerLength(length))
+  writeHeader(out, 0, opcode, length, flags.fin ?? true, flags.rsv1 ?? false)
+  return out
+}
+
+/** One whole frame: header and payload. */
+export function encodeFrame(opcode: OpcodeValue, payload: Uint8Array, flags: FrameFlags = {}): Uint8Array {
+  const out = new Uint8Array(headerLength(payload.length) + payload.length)
+  const n = writeHeader(out, 0, opcode, payload.length, flags.fin ?? true, flags.rsv1 ?? false)
+  out.set(payload, n)
+  return out
+}
+
+/**
+ * A data message as one or more frames (RFC 6455 §5.4), in one array. With `fragmentSize`
+ * each frame carries at most that many payload bytes; RSV1 goes on the first frame only
+ * (RFC 7692 §6.1). An empty message is one empty frame.
+ */
+export function encodeMessage(
+  opcode: typeof Opcode.text | typeof Opcode.binary,
+  payload: Uint8Array,
+  options: { compressed?: boolean; fragmentSize?: number } = {},
+): Uint8Array {
+  const size = options.fragmentSize ?? Infinity
+  if (size !== Infinity && !(Number.isInteger(size) && size >= 1)) throw new RangeError('fragmentSize must be a positive integer')
+  if (payload.length <= size) return encodeFrame(opcode, payload, { rsv1: options.compressed === true })
+  const frames = Math.ceil(payload.length / size)
+  const full = frames - 1
+  const lastLength = payload.length - full * size
+  const out = new Uint8Array(full * headerLength(size) + headerLength(lastLength) + payload.length)
+  let at = 0
+  for (let i = 0; i < frames; i++) {
+    const start = i * size
+    const end = Math.min(start + size, payload.length)
+    at += writeHeader(out, at, i === 0 ? opcode : Opcode.continuation, end - start, i === frames - 1, i === 0 && options.compressed === true)
+    out.set(payload.subarray(start, end), at)
+    at += end - start
+  }
+  return out
+}
+
+/** A control frame; the caller has checked that the payload is at most 125 bytes (§5.5). */
+export function encodeControlFrame(opcode: typeof Opcode.close | typeof Opcode.ping | typeof Opcode.pong, payload: Uint8Array): Uint8Array {
+  if (!isControlOpcode(opcode) || payload.length > 125) throw new RangeError('control frames carry at most 125 bytes')
+  return encodeFrame(opcode, payload)
+}

@@ -1,0 +1,77 @@
+// Server frames (RFC 6455 §5.2): unmasked, minimal length encodings, fragmentation
+// (Autobahn 10.1.1) and RSV1 for compressed messages (RFC 7692 §6).
+import { describe, expect, it, test } from 'vitest'
+import { encodeControlFrame, encodeFrame, encodeFrameHeader, encodeMessage } from '../../../core/ws/frame-serializer.ts'
+import { Opcode } from '../../../core/ws/opcode.ts'
+import { concat, parseServerFrames, toHex } from '../../vectors/ws-client.ts'
+
+describe('length encoding (RFC 6455 §5.2: minimal)', () => {
+  test.each([
+    [0, '8200'],
+    [125, '827d'],
+    [126, '827e007e'],
+    [65535, '827effff'],
+    [65536, '827f0000000000010000'],
+    [2 ** 32 + 5, '827f0000000100000005'],
+    [Number.MAX_SAFE_INTEGER, '827f001fffffffffffff'],
+  ])('%i bytes → %s', (length, header) => {
+    expect(toHex(encodeFrameHeader(Opcode.binary, length))).toBe(header)
+  })
+
+  it('encodeFrame is the header then the payload, never masked', () => {
+    for (const length of [0, 1, 125, 126, 65535, 65536]) {
+      const payload = new Uint8Array(length).fill(0xab)
+      const bytes = encodeFrame(Opcode.text, payload)
+      expect(bytes.subarray(0, bytes.length - length)).toEqual(encodeFrameHeader(Opcode.text, length))
+      const [frame] = parseServerFrames(bytes)
+      expect(frame).toMatchObject({ fin: true, rsv: 0, opcode: 1, masked: false })
+      expect(frame!.payload.length).toBe(length)
+    }
+  })
+
+  it('flags: FIN off, RSV1 on', () => {
+    expect(toHex(encodeFrameHeader(Opcode.text, 0, { fin: false }))).toBe('0100')
+    expect(toHex(encodeFrameHeader(Opcode.text, 0, { rsv1: true }))).toBe('c100')
+  })
+})
+
+describe('encodeMessage', () => {
+  it('case 10.1.1: 65536 bytes auto-fragmented to 1300 → 50 full frames and one of 536', () => {
+    const payload = new Uint8Array(65536).fill(0x2a)
+    const frames = parseServerFrames(encodeMessage(Opcode.text, payload, { fragmentSize: 1300 }))
+    expect(frames).toHaveLength(51)
+    expect(frames.filter((f) => f.payload.length === 1300)).toHaveLength(50)
+    expect(frames.at(-1)!.payload.length).toBe(536)
+    expect(frames.map((f) => f.opcode)).toEqual([1, ...Array(50).fill(0)])
+    expect(frames.map((f) => f.fin)).toEqual([...Array(50).fill(false), true])
+    expect(concat(...frames.map((f) => f.payload))).toEqual(payload)
+  })
+
+  it('RSV1 on the first fragment only (RFC 7692 §6.1)', () => {
+    const frames = parseServerFrames(encodeMessage(Opcode.binary, new Uint8Array(10), { compressed: true, fragmentSize: 4 }))
+    expect(frames.map((f) => f.rsv)).toEqual([4, 0, 0])
+  })
+
+  it('one frame when the payload fits, one empty frame for an empty message', () => {
+    expect(parseServerFrames(encodeMessage(Opcode.text, new Uint8Array(4), { fragmentSize: 4 }))).toHaveLength(1)
+    expect(toHex(encodeMessage(Opcode.text, new Uint8Array(0), { fragmentSize: 4 }))).toBe('8100')
+  })
+
+  it('fragments whose headers change size (125/126 boundary)', () => {
+    const payload = Uint8Array.from({ length: 300 }, (_, i) => i & 0xff)
+    const frames = parseServerFrames(encodeMessage(Opcode.binary, payload, { fragmentSize: 126 }))
+    expect(frames.map((f) => f.payload.length)).toEqual([126, 126, 48])
+    expect(concat(...frames.map((f) => f.payload))).toEqual(payload)
+  })
+
+  it('rejects a fragment size that is not a positive integer', () => {
+    for (const size of [0, -1, 1.5, NaN]) expect(() => encodeMessage(Opcode.text, new Uint8Array(3), { fragmentSize: size })).toThrow(RangeError)
+  })
+})
+
+describe('encodeControlFrame', () => {
+  it('carries up to 125 bytes (RFC 6455 §5.5)', () => {
+    expect(encodeControlFrame(Opcode.ping, new Uint8Array(125))).toHaveLength(127)
+    expect(() => encodeControlFrame(Opcode.pong, new Uint8Array(126))).toThrow(RangeError)
+  })
+})
