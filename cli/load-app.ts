@@ -6,15 +6,18 @@
 import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { toHandler, type FetchHandler } from '../core/fetch/app.ts'
+import { appWebSocket, toHandler, type App } from '../core/fetch/app.ts'
 
 /** Why the app could not be loaded, in one line for the terminal. */
 export class AppLoadError extends Error {
   override name = 'AppLoadError'
 }
 
-/** Imports `appPath` and returns its handler (bound, so class-based apps keep `this`). */
-export async function loadApp(appPath: string): Promise<FetchHandler> {
+/**
+ * Imports `appPath` and returns its handler (bound, so class-based apps keep `this`), with
+ * the module's Bun-style `websocket` handlers when it has them.
+ */
+export async function loadApp(appPath: string): Promise<App> {
   const path = resolve(appPath)
   if (!existsSync(path)) throw new AppLoadError(`cannot find ${appPath}`)
   let mod: Record<string, unknown>
@@ -23,8 +26,11 @@ export async function loadApp(appPath: string): Promise<FetchHandler> {
   } catch (error) {
     throw new AppLoadError(`cannot load ${appPath}: ${describeError(error)}`)
   }
+  const app = (mod.default ?? mod.fetch) as App
   try {
-    return toHandler((mod.default ?? mod.fetch) as never)
+    const fetch = toHandler(app)
+    const websocket = appWebSocket(app)
+    return websocket === undefined ? fetch : { fetch, websocket }
   } catch {
     throw new AppLoadError(`${appPath} must export default a fetch handler or an object with a fetch method, or export a function named fetch`)
   }

@@ -34,3 +34,7 @@ export type * from './server/options.ts'
 export { parseProxyHeader, type ProxyInfo } from './proxy/proxy-protocol.ts'
 export { resolveForwarded, type ForwardedHeaders } from './proxy/forwarded.ts'
 export { compileTrustedProxies, isTrustedProxy, type TrustedProxies } from './proxy/ip-address.ts'
+
+// ws/: the WebSocket engine (RFC 6455 + RFC 7692), sans-I/O, under its own namespace
+// (its NEED_DATA and errors are not HTTP/1.1's).
+export * as ws from './ws/mod.ts'

@@ -10,8 +10,9 @@ import type { App, Server, ServerAddress, ServeOptions } from '../core/server/op
 import type { Runtime } from '../core/server/runtime.ts'
 import { formatUrl, startServer, type Listener } from '../core/server/server.ts'
 import type { Transport } from '../core/server/transport.ts'
+import { zlibCodec } from './zlib-deflate.ts'
 
-/** A `Runtime` backed by the host's `Date.now`, `setInterval` and `console`. */
+/** A `Runtime` backed by the host's `Date.now`, `setInterval`, `console` and node:zlib. */
 export function hostRuntime(name: string): Runtime {
   return {
     name,
@@ -24,6 +25,7 @@ export function hostRuntime(name: string): Runtime {
     },
     log: (message, error) => (error === undefined ? console.error(message) : console.error(message, error)),
     print: (message) => console.log(message),
+    deflate: (params) => zlibCodec(params),
   }
 }
 

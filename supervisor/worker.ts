@@ -4,7 +4,7 @@
  * @module
  */
 import process from 'node:process'
-import { toHandler, type App, type FetchHandler } from '../core/fetch/app.ts'
+import { appWebSocket, toHandler, type App, type FetchHandler } from '../core/fetch/app.ts'
 import type { ServeOptions, Server } from '../core/server/options.ts'
 import { hostClock, type Clock } from './clock.ts'
 import { isSupervisorMessage, WORKER_ENV, type SupervisorMessage, type WorkerMessage } from './messages.ts'
@@ -66,7 +66,8 @@ export function serveWorker(serve: ServeFunction, app: App, options: ServeOption
     const response = handler(request, info)
     return draining ? Promise.resolve(response).then(closeAfter) : response
   }
-  const server = serve(fetch, { ...options, reusePort: true, accessLog })
+  const websocket = options.websocket ?? appWebSocket(app)
+  const server = serve(fetch, { ...options, reusePort: true, accessLog, websocket })
 
   let phase: 'serving' | 'draining' | 'closing' = 'serving'
   let drainTimer: unknown = null

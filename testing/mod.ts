@@ -23,7 +23,7 @@
  * ```
  * @module
  */
-import type { App, Server, ServerAddress, ServeOptions } from '../core/server/options.ts'
+import type { App, Server, ServerAddress, ServeOptions, WebSocketSendData } from '../core/server/options.ts'
 import { formatUrl, startServer, type Listener } from '../core/server/server.ts'
 import type { Runtime } from '../core/server/runtime.ts'
 import type { Transport } from '../core/server/transport.ts'
@@ -146,6 +146,16 @@ export class TestServer implements Server {
    */
   close(options?: { force?: boolean }): Promise<void> {
     return this.server.close(options)
+  }
+
+  /** Sends to every WebSocket subscribed to `topic`. */
+  publish(topic: string, data: WebSocketSendData, compress?: boolean): number {
+    return this.server.publish(topic, data, compress)
+  }
+
+  /** How many WebSockets are subscribed to `topic`. */
+  subscriberCount(topic: string): number {
+    return this.server.subscriberCount(topic)
   }
 
   /** Opens a connection; the test plays the client. */

@@ -4,28 +4,59 @@
  * @module
  */
 import { errorResponse } from './error-response.ts'
+import type { UpgradeOptions, WebSocketHandler, WebSocketSendData } from './websocket-api.ts'
 
-/** Connection details passed to the handler as its second argument. */
+/**
+ * The handler's second argument: the connection's addresses as Deno's serve() gives them
+ * (`info.remoteAddr`), and the server methods Bun's `fetch(request, server)` offers
+ * (`upgrade`, `publish`, `subscriberCount`, `requestIP`), so apps written for either run.
+ */
 export interface ServeInfo {
-  remoteAddress: string | undefined
-  remotePort: number | undefined
-  localAddress: string | undefined
-  localPort: number | undefined
+  readonly remoteAddress: string | undefined
+  readonly remotePort: number | undefined
+  readonly localAddress: string | undefined
+  readonly localPort: number | undefined
   /** The shape Deno's serve() gives: `info.remoteAddr.hostname`. */
-  remoteAddr: { hostname: string | undefined; port: number | undefined; transport: 'tcp' | 'unix' }
+  readonly remoteAddr: { hostname: string | undefined; port: number | undefined; transport: 'tcp' | 'unix' }
+  /**
+   * Turns this request into a WebSocket (Bun's `server.upgrade`): true when it is a valid
+   * upgrade and the server has `websocket` handlers; the handler's response is then ignored
+   * and a 101 goes out. False otherwise: answer the request as usual.
+   */
+  upgrade<Data = unknown>(request: Request, options?: UpgradeOptions<Data>): boolean
+  /** Sends to every WebSocket subscribed to `topic`; the bytes sent to each, 0 if none. */
+  publish(topic: string, data: WebSocketSendData, compress?: boolean): number
+  /** How many WebSockets are subscribed to `topic`. */
+  subscriberCount(topic: string): number
+  /** Bun's `server.requestIP(request)`: the client of this connection. */
+  requestIP(request: Request): { address: string; family: 'IPv4' | 'IPv6'; port: number } | null
 }
 
 /** A WHATWG fetch handler. */
 export type FetchHandler = (request: Request, info: ServeInfo) => Response | Promise<Response>
 
-/** A handler function or an object with a `fetch` method (Hono, Elysia, itty-router, h3). */
-export type App = FetchHandler | { fetch: FetchHandler }
+/**
+ * A handler function, or an object with a `fetch` method (Hono, Elysia, itty-router, h3) and
+ * optionally Bun's `websocket` handlers.
+ */
+export type App = FetchHandler | { fetch: FetchHandler; websocket?: WebSocketHandler<unknown> }
 
 /** Normalizes an app (function or `{ fetch }`) to a function, keeping `this` for objects. */
 export function toHandler(app: App): FetchHandler {
   if (typeof app === 'function') return app
   if (app !== null && typeof app === 'object' && typeof app.fetch === 'function') return app.fetch.bind(app)
   throw new TypeError('the app must be a function or an object with a fetch method')
+}
+
+/**
+ * An app object's own Bun-style `websocket` handlers, if it has them: an object with a
+ * `message` function (itty-router's router answers every property with a function).
+ */
+export function appWebSocket(app: App): WebSocketHandler<unknown> | undefined {
+  if (typeof app !== 'object' || app === null) return undefined
+  const websocket: unknown = app.websocket
+  if (typeof websocket !== 'object' || websocket === null) return undefined
+  return typeof (websocket as { message?: unknown }).message === 'function' ? websocket as WebSocketHandler<unknown> : undefined
 }
 
 /** What calling the app needs besides the handler: the user's error hook and the log. */

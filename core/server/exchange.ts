@@ -6,13 +6,13 @@
  * (uvicorn's `RequestResponseCycle`, hyper's `dispatch.rs`.)
  * @module
  */
-import { callApp, fallbackResponse, type ServeInfo } from '../fetch/app.ts'
+import { callApp, fallbackResponse } from '../fetch/app.ts'
 import { errorResponse } from '../fetch/error-response.ts'
-import { serveInfo } from '../fetch/info.ts'
 import { LightRequest, type BodySource } from '../fetch/light-request.ts'
 import { isForbiddenMethod, requestUrl, type LocalAddress } from '../fetch/request-url.ts'
 import { getHeader, type HeaderList } from '../http/field-list.ts'
 import { resolveForwarded } from '../proxy/forwarded.ts'
+import type { ConnectionInfo } from './connection-info.ts'
 import { writeResponse, type ResponseSink } from './response-writer.ts'
 import type { ServerSettings } from './settings.ts'
 
@@ -36,7 +36,7 @@ export interface RequestFailure {
 /** The protocol's side of one exchange. */
 export interface ExchangeStream {
   /** The peer (after a PROXY header). */
-  readonly info: ServeInfo
+  readonly info: ConnectionInfo
   /** Where the connection was accepted, for a request without Host. */
   readonly local: LocalAddress
   /** The peer is a trusted proxy: its forwarding headers are believed. */
@@ -50,6 +50,10 @@ export interface ExchangeStream {
   readonly isClosed: boolean
   /** The request the app is answering; its signal aborts if the client leaves. */
   attach(request: LightRequest, bodyComplete: boolean): void
+  /** The app accepted a protocol switch (`info.upgrade()`): its response is ignored. */
+  readonly upgrading: boolean
+  /** Sends the switch (a 101) and hands the connection to the new protocol. */
+  switchProtocols(): void | Promise<void>
 }
 
 /** Runs one exchange; resolves once the response is written. */
@@ -65,7 +69,12 @@ export async function runExchange(stream: ExchangeStream, head: ExchangeHead, se
       settings.forwardedHeaders,
     )
     if (client.clientAddress !== info.remoteAddress || client.clientPort !== info.remotePort) {
-      info = serveInfo(client.clientAddress, client.clientPort, info.localAddress, info.localPort, false)
+      info = info.withAddresses({
+        remoteAddress: client.clientAddress,
+        remotePort: client.clientPort,
+        localAddress: info.localAddress,
+        localPort: info.localPort,
+      }, false)
     }
     const scheme = client.proto ?? settings.scheme
     // A forwarded host replaces Host for origin-form targets; absolute-form keeps its own.
@@ -88,13 +97,25 @@ export async function runExchange(stream: ExchangeStream, head: ExchangeHead, se
     const request = new LightRequest(head.method, url, head.headers, withBody ? stream.body : null)
     stream.attach(request, !withBody)
     const result = callApp(settings.handler, request as unknown as Request, info, (error, req) =>
-      stream.failure !== null ? Promise.resolve(failureResponse(stream.failure)) : fallbackResponse(error, req, settings.failure))
+      // After upgrade() a Bun app returns nothing: not an error.
+      stream.failure !== null || stream.upgrading
+        ? Promise.resolve(failureResponse(stream.failure ?? UPGRADED))
+        : fallbackResponse(error, req, settings.failure))
     response = result instanceof Promise ? await result : result
   }
   if (stream.failure !== null) response = failureResponse(stream.failure)
   if (stream.isClosed) return
-  const written = writeResponse(response, head.method, stream.sink, settings.log)
-  const bytes = typeof written === 'number' ? written : await written
+  let status: number
+  let bytes: number
+  if (stream.upgrading && stream.failure === null) {
+    await stream.switchProtocols()
+    status = 101
+    bytes = 0
+  } else {
+    const written = writeResponse(response, head.method, stream.sink, settings.log)
+    bytes = typeof written === 'number' ? written : await written
+    status = response.status
+  }
   if (settings.accessLog !== undefined) {
     settings.accessLog({
       time: start,
@@ -103,7 +124,7 @@ export async function runExchange(stream: ExchangeStream, head: ExchangeHead, se
       method: head.method,
       target: head.target,
       version: head.version,
-      status: response.status,
+      status,
       bytes,
       durationMs: settings.runtime.now() - start,
       referer: getHeader(head.headers, 'referer'),
@@ -111,6 +132,9 @@ export async function runExchange(stream: ExchangeStream, head: ExchangeHead, se
     })
   }
 }
+
+/** Stands in for the response of an app that upgraded; never written. */
+const UPGRADED: RequestFailure = { statusHint: 500, message: 'upgraded' }
 
 /** The response for a request that broke the protocol: its status, with the reason. */
 export function failureResponse(failure: RequestFailure): Response {

@@ -4,9 +4,11 @@
  * @module
  */
 import type { App, FetchHandler, ServeInfo } from '../fetch/app.ts'
+import type { WebSocketHandler, WebSocketSendData } from '../fetch/websocket-api.ts'
 import type { Limits } from '../http1/limits.ts'
 
 export type { App, FetchHandler, ServeInfo }
+export type * from '../fetch/websocket-api.ts'
 
 /** One line of the access log, handed to `accessLog` after each response. */
 export interface AccessLogEntry {
@@ -54,6 +56,11 @@ export interface ServeOptions {
   accessLog?: (entry: AccessLogEntry) => void
   /** Size limits of the HTTP engine. */
   limits?: Partial<Limits>
+  /**
+   * WebSocket handlers, as Bun.serve takes them; `info.upgrade(request)` in the handler
+   * turns a request into a socket. An app object's own `websocket` is used when this is unset.
+   */
+  websocket?: WebSocketHandler<unknown>
   /** A request head must arrive within this many ms of its first byte or the connection start. Default 60 000 (node:http); 0 disables. */
   headersTimeout?: number
   /** A request (head and body) must arrive within this many ms. Default 300 000 (node:http); 0 disables. */
@@ -115,4 +122,8 @@ export interface Server {
    * force-closes what is left after `gracefulTimeout` ms. Resolves like `finished`.
    */
   close(options?: { force?: boolean }): Promise<void>
+  /** Sends to every WebSocket subscribed to `topic` (Bun's `server.publish`). */
+  publish(topic: string, data: WebSocketSendData, compress?: boolean): number
+  /** How many WebSockets are subscribed to `topic`. */
+  subscriberCount(topic: string): number
 }

@@ -6,15 +6,16 @@
  * @module
  */
 import { concatBytes } from '../http/ascii.ts'
-import { serveInfo } from '../fetch/info.ts'
-import type { ServeInfo } from '../fetch/app.ts'
 import { parseProxyHeader } from '../proxy/proxy-protocol.ts'
+import type { PeerAddresses } from './connection-info.ts'
 import type { Transport } from './transport.ts'
 
 /** What followed a valid PROXY header. */
 export interface ProxyPreamble {
-  /** The real client, or null for a LOCAL header (the proxy's own health check). */
-  info: ServeInfo | null
+  /** The real client's addresses, or null for a LOCAL header (the proxy's own health check). */
+  peer: PeerAddresses | null
+  /** The client came over a unix socket. */
+  unix: boolean
   /** Bytes after the header: the start of the HTTP stream. */
   rest: Uint8Array
 }
@@ -31,9 +32,10 @@ export async function readProxyPreamble(transport: Transport, isClosed: () => bo
       if (!result.done) continue
       const header = result.info
       const rest = buffered.subarray(result.consumed)
-      if (!header.proxied) return { info: null, rest }
+      if (!header.proxied) return { peer: null, unix: false, rest }
       const { source, destination } = header
-      return { info: serveInfo(source.address, source.port, destination.address, destination.port, header.family === 'unix'), rest }
+      const peer = { remoteAddress: source.address, remotePort: source.port, localAddress: destination.address, localPort: destination.port }
+      return { peer, unix: header.family === 'unix', rest }
     }
   } catch {
     // ParseError('invalid-proxy-header') or a reset: nothing to answer.

@@ -3,6 +3,7 @@
  * global clock and sets no global timer (hyper's `Timer`), so tests run it on virtual time.
  * @module
  */
+import type { DeflateCodecFactory } from '../ws/permessage-deflate.ts'
 
 /** Timers, injected so that core reads no global clock and tests can use a virtual one. */
 export interface Timers {
@@ -25,4 +26,9 @@ export interface Runtime {
   log(message: string, error?: unknown): void
   /** Informational output, e.g. the `Listening on …` line. */
   print(message: string): void
+  /**
+   * Raw DEFLATE with sync flush and context takeover for WebSocket permessage-deflate
+   * (RFC 7692), which no Web API offers; without it, compression is not negotiated.
+   */
+  deflate?: DeflateCodecFactory
 }

@@ -8,6 +8,7 @@
 import type { App, Server, ServerAddress, ServeOptions } from './options.ts'
 import { ConnectionLoop } from './connection-loop.ts'
 import { resolveSettings } from './settings.ts'
+import { toPayload } from './server-websocket.ts'
 import type { Runtime } from './runtime.ts'
 import type { Transport } from './transport.ts'
 
@@ -106,6 +107,8 @@ export function startServer(app: App, options: ServeOptions, runtime: Runtime, l
       return listening.then(() => server)
     },
     close: (closeOptions) => close(closeOptions?.force === true),
+    publish: (topic, data) => settings.topics.publish(topic, typeof data === 'string' ? 'text' : 'binary', toPayload(data), null),
+    subscriberCount: (topic) => settings.topics.count(topic),
   }
   return server
 }

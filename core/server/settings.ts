@@ -3,12 +3,14 @@
  * the trusted proxies compiled. Shared, read-only, by all connections of the server.
  * @module
  */
-import { toHandler, type App, type AppFailureOptions, type FetchHandler } from '../fetch/app.ts'
+import { appWebSocket, toHandler, type App, type AppFailureOptions, type FetchHandler } from '../fetch/app.ts'
 import { resolveLimits, type Limits } from '../http1/limits.ts'
 import type { ForwardedHeaders } from '../proxy/forwarded.ts'
 import { compileTrustedProxies, type TrustedProxies } from '../proxy/ip-address.ts'
 import type { AccessLogEntry, ServeOptions } from './options.ts'
 import type { Runtime } from './runtime.ts'
+import { Topics } from './topics.ts'
+import { resolveWebSocketSettings, type WebSocketSettings } from './websocket-settings.ts'
 
 /** Defaults, as node:http has them where it has them. */
 export const DEFAULT_TIMEOUTS: Readonly<{
@@ -46,6 +48,10 @@ export interface ServerSettings {
   trustedProxies: TrustedProxies | null
   proxyProtocol: boolean
   forwardedHeaders: ForwardedHeaders
+  /** WebSocket handlers and limits; null when the server has none. */
+  websocket: WebSocketSettings | null
+  /** The server's pub/sub topics (state, shared by its connections). */
+  topics: Topics
 }
 
 /** Resolves `options` for `app` on `runtime`; throws on contradictory options. */
@@ -68,7 +74,11 @@ export function resolveSettings(app: App, options: ServeOptions, runtime: Runtim
     trustedProxies: options.trustProxy === undefined ? null : compileTrustedProxies(options.trustProxy),
     proxyProtocol: options.proxyProtocol === true,
     forwardedHeaders: options.forwardedHeaders ?? 'x-forwarded',
+    websocket: null,
+    topics: new Topics(),
   }
+  const websocket = options.websocket ?? appWebSocket(app)
+  if (websocket !== undefined) settings.websocket = resolveWebSocketSettings(websocket, runtime.deflate ?? null)
   // PROXY spec §5: the header is believed only from known sources; without a list every
   // connection would be refused, so fail at startup instead.
   if (settings.proxyProtocol && settings.trustedProxies === null) {

@@ -1,0 +1,367 @@
+/**
+ * One WebSocket connection after its 101: read → ws engine → the app's handlers, and the
+ * socket's sends → engine → write. It owns the transport from the hand-off to the end.
+ *
+ * Invariants:
+ * - Messages reach `message` one at a time, in wire order: a compressed one is inflated
+ *   (injected codec, async) before the next event is read, as context takeover requires.
+ *   Handlers are not awaited (Bun does not either); a handler that throws or rejects closes
+ *   the socket with 1011.
+ * - Writes leave in the order they were made. While a compressed send is being deflated,
+ *   later writes queue behind it.
+ * - Memory is bounded: inbound by `maxPayloadLength` (1009), outbound by
+ *   `backpressureLimit` (sends beyond it are dropped and return 0, or close with 1008).
+ * - `close` runs exactly once, with the code of the closing handshake, or 1006.
+ * @module
+ */
+import type { ServerWebSocket, WebSocketHandler } from '../fetch/websocket-api.ts'
+import { concatBytes } from '../http/ascii.ts'
+import { CloseCode } from '../ws/close.ts'
+import type { WebSocketConnection } from '../ws/connection.ts'
+import { RemoteWebSocketError } from '../ws/errors.ts'
+import { NEED_DATA, type MessageOpcode, type WebSocketSendEvent } from '../ws/events.ts'
+import { finishMessage } from '../ws/finish-message.ts'
+import type { DeflateCodec } from '../ws/permessage-deflate.ts'
+import { lingeringClose } from './linger.ts'
+import type { Runtime } from './runtime.ts'
+import { PorticoWebSocket, type SocketSession } from './server-websocket.ts'
+import type { Topics } from './topics.ts'
+import type { Transport } from './transport.ts'
+import type { WebSocketSettings } from './websocket-settings.ts'
+
+/** Everything a session starts with, from the connection loop's hand-off. */
+export interface SessionStart {
+  transport: Transport
+  /** Bytes that followed the upgrade request, and a read already in flight (or null). */
+  rest: Uint8Array
+  pendingRead: Promise<Uint8Array | null> | null
+  engine: WebSocketConnection
+  codec: DeflateCodec | null
+  data: unknown
+  remoteAddress: string
+  protocol: string
+  extensions: string
+  /** Called once, when the connection has ended. */
+  onEnd: () => void
+}
+
+const EMPTY = new Uint8Array(0)
+/** How long a close we started waits for the peer's Close before the TCP connection goes. */
+const CLOSE_TIMEOUT_MS = 5000
+
+/** See the module comment. */
+export class WebSocketSession implements SocketSession {
+  readonly socket: PorticoWebSocket
+  readonly remoteAddress: string
+  readonly protocol: string
+  readonly extensions: string
+  /** ms on the server clock when the session next needs attention (idle, close wait); 0: none. */
+  deadline = 0
+  private readonly handler: WebSocketHandler<unknown>
+  private readonly start: SessionStart
+  private readonly engine: WebSocketConnection
+  private readonly transport: Transport
+  private ended = false
+  private awaitingPong = false
+  /** Bytes handed to the transport whose write has not completed, plus those queued behind a deflate. */
+  private pending = 0
+  private corked: Uint8Array[] | null = null
+  /** The read in flight, if any: a close that starts meanwhile must reuse it. */
+  private reading: Promise<Uint8Array | null> | null = null
+  /** Writes wait here while a compressed message is being deflated. */
+  private chain: Promise<void> | null = null
+  private chained = 0
+
+  private readonly settings: WebSocketSettings
+  private readonly runtime: Runtime
+  private readonly topics: Topics
+
+  constructor(settings: WebSocketSettings, runtime: Runtime, topics: Topics, start: SessionStart) {
+    this.settings = settings
+    this.runtime = runtime
+    this.topics = topics
+    this.handler = settings.handler
+    this.start = start
+    this.engine = start.engine
+    this.transport = start.transport
+    this.remoteAddress = start.remoteAddress
+    this.protocol = start.protocol
+    this.extensions = start.extensions
+    this.socket = new PorticoWebSocket(this, start.data)
+  }
+
+  get readyState(): 0 | 1 | 2 | 3 {
+    if (this.ended) return 3
+    return this.engine.state === 'open' ? 1 : 2
+  }
+
+  /** Opens the socket for the app, then reads until the connection ends. */
+  async run(): Promise<void> {
+    this.touch()
+    this.call(this.handler.open)
+    if (this.start.rest.length > 0) this.engine.receive(this.start.rest)
+    let read = this.start.pendingRead
+    try {
+      while (!this.ended) {
+        if (!(await this.dispatchEvents())) return
+        let chunk: Uint8Array | null
+        this.reading = read ?? this.transport.read()
+        read = null
+        try {
+          chunk = await this.reading
+        } catch {
+          chunk = null
+        }
+        this.reading = null
+        if (this.ended) return
+        this.touch()
+        this.engine.receive(chunk ?? EMPTY)
+      }
+    } catch (error) {
+      this.runtime.log('websocket connection failed', error)
+      this.end(CloseCode.abnormal, '', true)
+    }
+  }
+
+  /** Handles every event the engine has; false once the connection is over. */
+  private async dispatchEvents(): Promise<boolean> {
+    for (;;) {
+      let event
+      try {
+        event = this.engine.next()
+      } catch (error) {
+        if (!(error instanceof RemoteWebSocketError)) throw error
+        this.writeNow(error.closeFrame)
+        this.end(error.closeCode, error.message, false)
+        return false
+      }
+      if (event === NEED_DATA) return true
+      switch (event.type) {
+        case 'message': {
+          let done = finishMessage(event, this.start.codec, this.settings.maxPayloadLength)
+          if (done instanceof Promise) done = await done
+          if (this.ended) return false
+          if (done.type === 'invalid') {
+            this.writeNow(this.engine.fail(done.closeCode))
+            this.end(done.closeCode, done.code, false)
+            return false
+          }
+          const data = done.type === 'binary' && this.socket.binaryType === 'arraybuffer'
+            ? done.data.slice().buffer as unknown as Uint8Array
+            : done.data
+          this.call(this.handler.message, data)
+          break
+        }
+        case 'ping':
+          // RFC 6455 §5.5.2: answer with a Pong carrying the same data.
+          if (this.engine.state === 'open') this.write(this.engine.send({ type: 'pong', data: event.data }))
+          this.call(this.handler.ping, event.data)
+          break
+        case 'pong':
+          this.awaitingPong = false
+          this.call(this.handler.pong, event.data)
+          break
+        case 'close':
+          // §5.5.1: echo the peer's Close (unless it answers ours), then the server closes TCP.
+          if (this.engine.state === 'remote-closing') this.write(this.engine.send({ type: 'close' }))
+          this.end(event.code === CloseCode.noStatus ? CloseCode.noStatus : event.code, event.reason, false)
+          return false
+        case 'closed':
+          this.end(event.clean ? CloseCode.normal : CloseCode.abnormal, '', false)
+          return false
+      }
+    }
+  }
+
+  /** Called by the server's sweep: an idle socket is pinged once, then closed. */
+  checkDeadline(now: number): void {
+    if (this.ended || this.deadline === 0 || now < this.deadline) return
+    if (this.engine.state !== 'open') return this.end(CloseCode.abnormal, 'close timeout', true)
+    if (this.settings.sendPings && !this.awaitingPong) {
+      this.awaitingPong = true
+      this.sendControl('ping', EMPTY)
+      this.deadline = now + this.settings.idleTimeoutMs
+      return
+    }
+    this.end(CloseCode.abnormal, 'idle timeout', true)
+  }
+
+  /** Graceful server stop: 1001 Going Away, then wait for the peer's Close. */
+  goingAway(): void {
+    this.close(CloseCode.goingAway, 'server shutting down')
+  }
+
+  private touch(): void {
+    const idle = this.settings.idleTimeoutMs
+    if (this.engine.state === 'open') this.deadline = idle > 0 ? this.runtime.now() + idle : 0
+  }
+
+  // SocketSession: what the app's socket does.
+
+  sendMessage(opcode: MessageOpcode, data: Uint8Array, compress: boolean): number {
+    if (this.ended || this.engine.state !== 'open') return 0
+    if (this.overLimit()) return 0
+    const codec = this.start.codec
+    if (compress && codec !== null && this.settings.compress) return this.sendCompressed(opcode, data, codec)
+    return this.write(this.engine.send({ type: 'message', opcode, data }))
+  }
+
+  sendControl(type: 'ping' | 'pong', data: Uint8Array): number {
+    if (this.ended || this.engine.state !== 'open') return 0
+    return this.write(this.engine.send({ type, data } as WebSocketSendEvent))
+  }
+
+  /** Starts the closing handshake; the peer's Close (or a timeout) ends the connection. */
+  close(code: number = CloseCode.normal, reason = ''): void {
+    if (this.ended) return
+    if (this.engine.state === 'open' || this.engine.state === 'remote-closing') {
+      this.write(this.engine.send({ type: 'close', code, reason }))
+    }
+    if (this.engine.state === 'closed') return this.end(code, reason, false)
+    this.deadline = this.runtime.now() + CLOSE_TIMEOUT_MS
+  }
+
+  terminate(): void {
+    this.end(CloseCode.abnormal, '', true)
+  }
+
+  publish(topic: string, opcode: MessageOpcode, data: Uint8Array): number {
+    return this.topics.publish(topic, opcode, data, this.settings.publishToSelf ? null : this)
+  }
+
+  /** Topics: a published frame, already encoded. */
+  sendFrame(frame: Uint8Array): number {
+    if (this.ended || this.engine.state !== 'open' || this.overLimit()) return 0
+    return this.write(frame)
+  }
+
+  subscribe(topic: string): void {
+    if (!this.ended) this.topics.subscribe(topic, this)
+  }
+
+  unsubscribe(topic: string): void {
+    this.topics.unsubscribe(topic, this)
+  }
+
+  isSubscribed(topic: string): boolean {
+    return this.topics.isSubscribed(topic, this)
+  }
+
+  subscriptions(): string[] {
+    return this.topics.of(this)
+  }
+
+  cork<T>(callback: () => T): T {
+    if (this.corked !== null) return callback()
+    const parts: Uint8Array[] = (this.corked = [])
+    try {
+      return callback()
+    } finally {
+      this.corked = null
+      if (parts.length > 0 && !this.ended) this.write(parts.length === 1 ? parts[0]! : concatBytes(parts))
+    }
+  }
+
+  bufferedAmount(): number {
+    return this.pending
+  }
+
+  // Output
+
+  /** Over `backpressureLimit`: the send is dropped, or the socket closed (1008). */
+  private overLimit(): boolean {
+    if (this.pending <= this.settings.backpressureLimit) return false
+    if (this.settings.closeOnBackpressureLimit) this.close(CloseCode.policyViolation, 'backpressure limit')
+    return true
+  }
+
+  private sendCompressed(opcode: MessageOpcode, data: Uint8Array, codec: DeflateCodec): number {
+    const size = data.length
+    this.pending += size
+    // One deflate at a time: with context takeover each depends on the previous one.
+    this.enqueue(() => codec.compress(data).then((payload) => {
+      this.pending -= size
+      if (!this.ended) this.writeNow(this.engine.send({ type: 'message', opcode, data: payload, compressed: true }))
+    }))
+    return -1
+  }
+
+  /** Writes in order: behind a pending deflate if there is one. */
+  private write(bytes: Uint8Array): number {
+    if (this.corked !== null) {
+      this.corked.push(bytes)
+      return bytes.length
+    }
+    if (this.chain === null) return this.writeNow(bytes)
+    this.pending += bytes.length
+    this.enqueue(() => {
+      this.pending -= bytes.length
+      this.writeNow(bytes)
+    })
+    return -1
+  }
+
+  /** Runs `step` after every write queued before it. */
+  private enqueue(step: () => void | Promise<void>): void {
+    this.chained++
+    const previous = this.chain ?? Promise.resolve()
+    this.chain = previous.then(step).catch((error: unknown) => {
+      this.runtime.log('websocket compression failed', error)
+      this.end(CloseCode.internalError, '', true)
+    }).finally(() => {
+      if (--this.chained === 0) this.chain = null
+    })
+  }
+
+  /** Hands bytes to the transport; -1 while the peer is slow (backpressure), then `drain`. */
+  private writeNow(bytes: Uint8Array): number {
+    if (bytes.length === 0) return 0
+    if (this.ended) return 0
+    let pending: Promise<void> | void
+    try {
+      pending = this.transport.write(bytes)
+    } catch {
+      this.end(CloseCode.abnormal, '', true)
+      return 0
+    }
+    if (pending === undefined) return bytes.length
+    this.pending += bytes.length
+    pending.then(() => {
+      this.pending -= bytes.length
+      if (this.pending === 0 && !this.ended) this.call(this.handler.drain)
+    }, () => this.end(CloseCode.abnormal, '', true))
+    return -1
+  }
+
+  /** Calls a handler; one that throws or rejects closes the socket with 1011. */
+  private call<A extends unknown[]>(
+    fn: ((ws: ServerWebSocket<unknown>, ...args: A) => void | Promise<void>) | undefined,
+    ...args: A
+  ): void {
+    if (fn === undefined) return
+    try {
+      const result = fn.call(this.handler, this.socket, ...args)
+      if (result instanceof Promise) result.catch((error: unknown) => this.appFailed(error))
+    } catch (error) {
+      this.appFailed(error)
+    }
+  }
+
+  private appFailed(error: unknown): void {
+    this.runtime.log('websocket handler failed', error)
+    this.close(CloseCode.internalError, 'internal error')
+  }
+
+  /** The connection is over: tell the app once, leave the topics, free the transport. */
+  private end(code: number, reason: string, abort: boolean): void {
+    if (this.ended) return
+    this.ended = true
+    this.deadline = 0
+    this.topics.leaveAll(this)
+    this.start.codec?.close()
+    if (abort) this.transport.abort()
+    else lingeringClose(this.transport, this.runtime.timers, this.reading)
+    this.call(this.handler.close, code, reason)
+    this.start.onEnd()
+  }
+}
