@@ -29,6 +29,12 @@ const RealRequest = Request
 /** Aborts a light request's signal (the client went away); set in the class's static block. */
 export let abortRequest: (request: LightRequest, reason?: unknown) => void
 
+/**
+ * The `info` a request was served with, or undefined for other requests: how
+ * `upgradeWebSocket(request)` finds the connection to upgrade. Set in the class's static block.
+ */
+export let requestInfo: (request: unknown) => unknown
+
 /** See the module comment. Create with `new LightRequest(…)`; apps only ever see it as a Request. */
 export class LightRequest {
   #method: string
@@ -43,14 +49,18 @@ export class LightRequest {
   #used = false
   #real: Request | null = null
 
-  constructor(method: string, url: string, headers: readonly string[], body: BodySource | null) {
+  #info: unknown
+
+  constructor(method: string, url: string, headers: readonly string[], body: BodySource | null, info?: unknown) {
     this.#method = method
     this.#url = url
     this.#list = headers
     this.#source = body
+    this.#info = info
   }
 
   static {
+    requestInfo = (request) => (typeof request === 'object' && request !== null && #info in request ? request.#info : undefined)
     abortRequest = (request, reason) => {
       if (request.#aborted) return
       request.#aborted = true

@@ -97,4 +97,9 @@ export interface UpgradeOptions<Data = unknown> {
   data?: Data
   /** Extra headers for the 101 (`Set-Cookie`, `Sec-WebSocket-Protocol` to pick a subprotocol). */
   headers?: HeadersInit
+  /**
+   * Handlers for this socket alone, instead of the server's `websocket` (how
+   * `upgradeWebSocket()` gives each socket its own events). Limits come from it too.
+   */
+  handler?: WebSocketHandler<Data>
 }

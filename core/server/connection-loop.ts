@@ -241,7 +241,7 @@ export class ConnectionLoop implements ExchangeStream, Upgrader, BodyHost {
   upgrade(request: Request, options: UpgradeOptions<unknown> | undefined): boolean {
     const event = this.event
     if (event === null || this.pendingUpgrade !== null || (request as unknown) !== this.request) return false
-    const prepared = prepareUpgrade(event, options, this.settings.websocket)
+    const prepared = prepareUpgrade(event, options, this.settings)
     if (prepared === null) return false
     this.pendingUpgrade = prepared
     return true

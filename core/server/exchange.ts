@@ -94,7 +94,7 @@ export async function runExchange(stream: ExchangeStream, head: ExchangeHead, se
   } else {
     // Fetch forbids a body on GET/HEAD; one sent anyway is drained after the response.
     const withBody = head.hasBody && head.method !== 'GET' && head.method !== 'HEAD'
-    const request = new LightRequest(head.method, url, head.headers, withBody ? stream.body : null)
+    const request = new LightRequest(head.method, url, head.headers, withBody ? stream.body : null, info)
     stream.attach(request, !withBody)
     const result = callApp(settings.handler, request as unknown as Request, info, (error, req) =>
       // After upgrade() a Bun app returns nothing: not an error.

@@ -14,7 +14,7 @@ import type { DeflateParams } from '../ws/permessage-deflate.ts'
 import type { ServerSettings } from './settings.ts'
 import type { Transport } from './transport.ts'
 import { WebSocketSession } from './websocket-session.ts'
-import type { WebSocketSettings } from './websocket-settings.ts'
+import { resolveWebSocketSettings, type WebSocketSettings } from './websocket-settings.ts'
 
 /** An accepted upgrade, waiting for the app to return. */
 export interface PreparedUpgrade {
@@ -35,8 +35,11 @@ export interface PreparedUpgrade {
 export function prepareUpgrade(
   event: RequestEvent,
   options: UpgradeOptions<unknown> | undefined,
-  settings: WebSocketSettings | null,
+  server: ServerSettings,
 ): PreparedUpgrade | null {
+  const settings = options?.handler !== undefined
+    ? resolveWebSocketSettings(options.handler, server.runtime.deflate ?? null)
+    : server.websocket
   if (settings === null || !event.upgrade || event.contentLength !== 0) return null
   if (!isWebSocketUpgrade(event.method, event.headers)) return null
   const handshake = validateHandshake(event)
