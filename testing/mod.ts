@@ -6,6 +6,8 @@
  * - `request(app, req)`: one exchange, `Request` in, `Response` out, through real HTTP/1.1 bytes.
  * - `createTestServer(app)`: open connections by hand, send exact bytes, read exact bytes, and
  *   script faults (slow clients, resets, clients that stop reading) on virtual time.
+ * - `server.websocket(path)`: a WebSocket client on the same engine and clock: messages or raw
+ *   frames in, messages and frames out, pings on idle, a reader that stops.
  *
  * @example
  * ```ts
@@ -31,8 +33,11 @@ import { TestConnection, type ConnectOptions } from './memory-transport.ts'
 import { requestBytes } from './request-bytes.ts'
 import { ResponseReader } from './response-reader.ts'
 import { VirtualClock } from './virtual-clock.ts'
+import { openWebSocket, type TestWebSocket, type WebSocketClientOptions } from './websocket-client.ts'
 
 export { TestConnection, VirtualClock, ResponseReader }
+export { encodeClientFrame, openWebSocket, TestWebSocket, WebSocketHandshakeError } from './websocket-client.ts'
+export type { ClientFrame, FrameOpcode, ReceivedFrame, WebSocketClientOptions } from './websocket-client.ts'
 export type { ConnectOptions, TrickleOptions } from './memory-transport.ts'
 export type { ResponseReaderEvent } from './response-reader.ts'
 export type * from '../core/server/options.ts'
@@ -176,6 +181,22 @@ export class TestServer implements Server {
     if (this.accept === null) this.waiting.push(conn.transport)
     else this.accept(conn.transport)
     return conn
+  }
+
+  /**
+   * Opens a WebSocket to `path` on a new connection: resolves once the server answered the
+   * handshake with a valid 101, rejects with a `WebSocketHandshakeError` otherwise.
+   *
+   * @example
+   * ```ts
+   * const ws = await server.websocket('/chat', { protocols: ['chat'] })
+   * ws.send('hi')
+   * await server.settle()
+   * ws.messages // what the server sent back
+   * ```
+   */
+  websocket(path: string, options: WebSocketClientOptions = {}): Promise<TestWebSocket> {
+    return openWebSocket(this.connect(options), path, options)
   }
 
   /**
