@@ -30,6 +30,9 @@ export type { Transport } from './server/transport.ts'
 export type { Runtime, Timers } from './server/runtime.ts'
 export type * from './server/options.ts'
 
+// fetch/: Deno's upgradeWebSocket(), for any server built on startServer.
+export { upgradeWebSocket, type UpgradeWebSocketOptions, type WebSocketUpgrade } from './fetch/upgrade-websocket.ts'
+
 // proxy/: who the client is behind proxies (optional; used when `trustProxy` is set).
 export { parseProxyHeader, type ProxyInfo } from './proxy/proxy-protocol.ts'
 export { resolveForwarded, type ForwardedHeaders } from './proxy/forwarded.ts'

@@ -8,8 +8,8 @@ import { SocketQueue } from '../core/server/socket-queue.ts'
 import type { Transport } from '../core/server/transport.ts'
 import { WriteQueue } from '../core/server/write-queue.ts'
 import { hostRuntime, listenerAddress, serveWith, tcpTarget } from './shared.ts'
-
 export type * from '../core/server/options.ts'
+export { upgradeWebSocket, type UpgradeWebSocketOptions, type WebSocketUpgrade } from '../core/fetch/upgrade-websocket.ts'
 
 // The subset of Bun's API used here, declared locally: bun-types would replace the DOM stream
 // types for the whole program (tsc) and break core/.

@@ -9,8 +9,8 @@ import type { Runtime } from '../core/server/runtime.ts'
 import type { Transport } from '../core/server/transport.ts'
 import { WriteQueue } from '../core/server/write-queue.ts'
 import { hostRuntime, listenerAddress, serveWith, tcpTarget } from './shared.ts'
-
 export type * from '../core/server/options.ts'
+export { upgradeWebSocket, type UpgradeWebSocketOptions, type WebSocketUpgrade } from '../core/fetch/upgrade-websocket.ts'
 
 // The subset of the Deno namespace used here, declared locally so that `tsc` (Node types)
 // and `deno check` (real Deno types, shadowed in this module) both accept this file.

@@ -11,6 +11,7 @@ import { serve as serveNode } from './node.ts'
 import { detectRuntime } from './shared.ts'
 
 export type * from '../core/server/options.ts'
+export { upgradeWebSocket, type UpgradeWebSocketOptions, type WebSocketUpgrade } from '../core/fetch/upgrade-websocket.ts'
 
 export { detectRuntime }
 

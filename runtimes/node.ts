@@ -12,8 +12,8 @@ import { SocketQueue } from '../core/server/socket-queue.ts'
 import type { Transport } from '../core/server/transport.ts'
 import { handled, socketClosed } from '../core/server/write-queue.ts'
 import { hostRuntime, listenerAddress, serveWith, tcpTarget } from './shared.ts'
-
 export type * from '../core/server/options.ts'
+export { upgradeWebSocket, type UpgradeWebSocketOptions, type WebSocketUpgrade } from '../core/fetch/upgrade-websocket.ts'
 
 const runtime = hostRuntime('node')
 

@@ -1,0 +1,477 @@
+/**
+ * `upgradeWebSocket(request, options)`: Deno's API for the standard object, so that a Deno
+ * app ports by changing one import. It rides on the Bun-shaped upgrade
+ * (`info.upgrade(request, { handler })`): the per-socket handler below turns the session's
+ * calls into the events of a browser `WebSocket` (`open`, `message`, `error`, `close`).
+ * https://docs.deno.com/api/deno/~/Deno.upgradeWebSocket
+ *
+ * Invariants:
+ * - readyState walks CONNECTING → OPEN → CLOSING → CLOSED; `open` fires once the 101 is
+ *   on its way, `close` exactly once (with `error` before it when the connection ended
+ *   without a closing handshake, code 1006).
+ * - Every event is dispatched from inside a session handler call, so a listener that throws
+ *   or rejects is reported the way a Bun-style handler's error is (logged, close 1011)
+ *   instead of reaching the runtime's uncaught-error path (which ends the process on Node
+ *   and Deno).
+ * - `send` keeps the order of calls, also when a Blob is waiting to be read.
+ * @module
+ */
+import type { ServeInfo } from './app.ts'
+import { requestInfo } from './light-request.ts'
+import type { ServerWebSocket, WebSocketHandler } from './websocket-api.ts'
+
+/** The second argument of `upgradeWebSocket()` (Deno's `UpgradeWebSocketOptions`). */
+export interface UpgradeWebSocketOptions {
+  /**
+   * The subprotocol to confirm in the 101. It must be one the client offered in
+   * `Sec-WebSocket-Protocol`, or `upgradeWebSocket` throws a TypeError (as Deno does).
+   */
+  protocol?: string
+  /**
+   * Seconds without a frame from the client before it is pinged; if it stays silent as long
+   * again, the connection is closed. Default 120, as Deno; 0 disables.
+   */
+  idleTimeout?: number
+}
+
+/** What `upgradeWebSocket()` returns (Deno's `WebSocketUpgrade`). */
+export interface WebSocketUpgrade {
+  /** The server's end of the connection, as a browser `WebSocket`. */
+  socket: WebSocket
+  /**
+   * Return it from the handler, as on Deno. Portico sends the 101 itself once the handler
+   * returns, whatever it returns; this Response only reads as one (status 101).
+   */
+  response: Response
+}
+
+const CONNECTING = 0
+const OPEN = 1
+const CLOSING = 2
+const CLOSED = 3
+/** Most bytes of a close reason (RFC 6455 §5.5: 125 minus the status code). */
+const MAX_REASON_BYTES = 123
+const encoder = new TextEncoder()
+
+type ReadyState = 0 | 1 | 2 | 3
+type Listener = EventListenerOrEventListenerObject
+type Handler<E extends Event> = ((this: WebSocket, event: E) => unknown) | null
+
+/** The fields of a `CloseEvent`. */
+interface CloseInit extends EventInit {
+  code?: number
+  reason?: string
+  wasClean?: boolean
+}
+
+/** Node 20 has no `CloseEvent` (Node 23 does); a small one of the same shape stands in. */
+const CloseEventClass: new (type: string, init?: CloseInit) => Event = typeof CloseEvent === 'function'
+  ? CloseEvent
+  : class CloseEvent extends Event {
+    readonly #code: number
+    readonly #reason: string
+    readonly #wasClean: boolean
+    constructor(type: string, init: CloseInit = {}) {
+      super(type, init)
+      this.#code = init.code ?? 0
+      this.#reason = init.reason ?? ''
+      this.#wasClean = init.wasClean ?? false
+    }
+    get code(): number {
+      return this.#code
+    }
+    get reason(): string {
+      return this.#reason
+    }
+    get wasClean(): boolean {
+      return this.#wasClean
+    }
+  }
+
+/**
+ * May the server send `code` in a Close frame (RFC 6455 §7.4)? The browser lets a page send
+ * only 1000 and 3000–4999; a server also needs 1001 (going away), 1008, 1011 and the rest
+ * of the registered codes, as Deno's server sockets allow.
+ */
+function isSendableCloseCode(code: number): boolean {
+  if (!Number.isInteger(code)) return false
+  if (code >= 1000 && code <= 1014) return code !== 1004 && code !== 1005 && code !== 1006
+  return code >= 3000 && code <= 4999
+}
+
+/** Whether the list header `name` holds `token` (case-insensitive), as Deno checks it. */
+function hasToken(headers: Headers, name: string, token: string): boolean {
+  const value = headers.get(name)
+  return value !== null && value.split(',').some((element) => element.trim().toLowerCase() === token)
+}
+
+function isBlob(data: unknown): data is Blob {
+  return typeof Blob === 'function' && data instanceof Blob
+}
+
+/** The request's URL with the WebSocket scheme. */
+function socketUrl(url: string): string {
+  return url.startsWith('https:') ? `wss:${url.slice(6)}` : url.startsWith('http:') ? `ws:${url.slice(5)}` : url
+}
+
+/** The per-socket handler the session calls (see the module comment); set in the class's static block. */
+let socketHandler: (socket: UpgradedWebSocket, idleTimeout: number | undefined) => WebSocketHandler<unknown>
+/** The request went away before the 101 was sent: the socket never opens. */
+let abortBeforeOpen: (socket: UpgradedWebSocket) => void
+
+/**
+ * The server's end of an upgraded connection as a browser `WebSocket`. Built only by
+ * `upgradeWebSocket()`.
+ */
+class UpgradedWebSocket extends EventTarget {
+  static readonly CONNECTING = CONNECTING
+  static readonly OPEN = OPEN
+  static readonly CLOSING = CLOSING
+  static readonly CLOSED = CLOSED
+  declare readonly CONNECTING: 0
+  declare readonly OPEN: 1
+  declare readonly CLOSING: 2
+  declare readonly CLOSED: 3
+
+  readonly #url: string
+  #ws: ServerWebSocket<unknown> | null = null
+  #state: ReadyState = CONNECTING
+  /** close() before the 101: its arguments, applied once the session starts. */
+  #closeBeforeOpen: { code: number | undefined; reason: string } | null = null
+  #binaryType: BinaryType = 'arraybuffer'
+  /** Sends waiting behind a Blob being read, and their bytes (for bufferedAmount). */
+  #chain: Promise<void> | null = null
+  #chained = 0
+  #queuedBytes = 0
+  /** listener → `${capture}:${type}` → the wrapper registered for it. */
+  readonly #wrappers = new WeakMap<object, Map<string, EventListener>>()
+  readonly #handlers = new Map<string, { handler: Handler<Event>; wrapper: EventListener }>()
+  /** What listeners threw or rejected with during the current dispatch. */
+  #failures: unknown[] | null = null
+
+  constructor(url: string) {
+    super()
+    this.#url = url
+  }
+
+  get url(): string {
+    return this.#url
+  }
+
+  get readyState(): ReadyState {
+    return this.#ws === null || this.#state === CLOSED ? this.#state : this.#ws.readyState
+  }
+
+  /** The subprotocol agreed in the 101; '' before `open`. */
+  get protocol(): string {
+    return this.#ws?.protocol ?? ''
+  }
+
+  /** Always '' here: `upgradeWebSocket` does not negotiate permessage-deflate (nor does Deno). */
+  get extensions(): string {
+    return this.#ws?.extensions ?? ''
+  }
+
+  /** Bytes sent and not yet taken by the peer, plus Blobs waiting to be read. */
+  get bufferedAmount(): number {
+    return (this.#ws?.getBufferedAmount() ?? 0) + this.#queuedBytes
+  }
+
+  /** How binary messages arrive: `'arraybuffer'` (the default, as on Deno) or `'blob'`. */
+  get binaryType(): BinaryType {
+    return this.#binaryType
+  }
+
+  set binaryType(type: BinaryType) {
+    // WebIDL enum attribute: an unknown value is ignored.
+    if (type === 'arraybuffer' || type === 'blob') this.#binaryType = type
+  }
+
+  get onopen(): Handler<Event> {
+    return this.#getHandler('open')
+  }
+
+  set onopen(handler: Handler<Event>) {
+    this.#setHandler('open', handler)
+  }
+
+  get onmessage(): Handler<MessageEvent> {
+    return this.#getHandler('message')
+  }
+
+  set onmessage(handler: Handler<MessageEvent>) {
+    this.#setHandler('message', handler as Handler<Event>)
+  }
+
+  get onclose(): Handler<CloseEvent> {
+    return this.#getHandler('close')
+  }
+
+  set onclose(handler: Handler<CloseEvent>) {
+    this.#setHandler('close', handler as Handler<Event>)
+  }
+
+  get onerror(): Handler<Event> {
+    return this.#getHandler('error')
+  }
+
+  set onerror(handler: Handler<Event>) {
+    this.#setHandler('error', handler)
+  }
+
+  /**
+   * Sends a message: a string as text; an ArrayBuffer, a view or a Blob as binary. Throws
+   * InvalidStateError before `open`; after `close()` the data is discarded, as in browsers.
+   */
+  send(data: string | ArrayBufferLike | ArrayBufferView | Blob): void {
+    if (this.#state === CONNECTING && this.#ws === null) {
+      throw new DOMException("'readyState' not OPEN", 'InvalidStateError')
+    }
+    if (isBlob(data)) {
+      const size = data.size
+      this.#queuedBytes += size
+      this.#enqueue(() => data.arrayBuffer().then((bytes) => {
+        this.#queuedBytes -= size
+        this.#sendNow(bytes)
+      }))
+      return
+    }
+    if (this.#chain !== null) return this.#enqueue(() => this.#sendNow(data))
+    this.#sendNow(data)
+  }
+
+  /**
+   * Starts the closing handshake. Throws InvalidAccessError for a code a server may not
+   * send, SyntaxError for a reason over 123 bytes of UTF-8 (the browser's checks).
+   */
+  close(code?: number, reason?: string): void {
+    if (code !== undefined) {
+      code = Number(code)
+      if (!isSendableCloseCode(code)) {
+        throw new DOMException(`The close code must be 1000-1003, 1007-1014 or 3000-4999 (got ${code})`, 'InvalidAccessError')
+      }
+    }
+    reason = reason === undefined ? '' : String(reason)
+    if (encoder.encode(reason).length > MAX_REASON_BYTES) {
+      throw new DOMException(`The close reason may not be longer than ${MAX_REASON_BYTES} bytes`, 'SyntaxError')
+    }
+    const state = this.readyState
+    if (state === CLOSING || state === CLOSED) return
+    // RFC 6455 §7.1.6 / WHATWG: a reason without a code goes with 1000.
+    if (code === undefined && reason !== '') code = 1000
+    if (this.#ws === null) {
+      this.#state = CLOSING
+      this.#closeBeforeOpen = { code, reason }
+      return
+    }
+    this.#ws.close(code, reason)
+  }
+
+  override addEventListener(type: string, listener: Listener | null, options?: AddEventListenerOptions | boolean): void {
+    super.addEventListener(type, listener === null ? null : this.#wrapperOf(type, listener, options, true)!, options)
+  }
+
+  override removeEventListener(type: string, listener: Listener | null, options?: EventListenerOptions | boolean): void {
+    const wrapper = listener === null ? undefined : this.#wrapperOf(type, listener, options, false)
+    if (wrapper !== undefined) super.removeEventListener(type, wrapper, options)
+  }
+
+  static {
+    socketHandler = (socket, idleTimeout) => ({
+      open: (ws) => {
+        socket.#ws = ws
+        ws.binaryType = 'arraybuffer'
+        const early = socket.#closeBeforeOpen
+        if (early !== null) return ws.close(early.code, early.reason)
+        socket.#state = OPEN
+        return socket.#dispatch([new Event('open')])
+      },
+      message: (_ws, data) => {
+        const message = typeof data === 'string' || socket.#binaryType === 'arraybuffer' ? data : new Blob([data as unknown as ArrayBuffer])
+        return socket.#dispatch([new MessageEvent('message', { data: message })])
+      },
+      close: (_ws, code, reason) => socket.#closed(code, reason),
+      idleTimeout: idleTimeout ?? 120,
+      // A browser closes a socket whose send buffer is full rather than drop data (WHATWG send()).
+      closeOnBackpressureLimit: true,
+    })
+    abortBeforeOpen = (socket) => {
+      if (socket.#ws !== null || socket.#state === CLOSED) return
+      try {
+        void socket.#closed(1006, '')?.catch(() => {})
+      } catch {
+        // No session, so no log to report a listener's error to; it must not escape into
+        // the AbortSignal's dispatch (an uncaught error on Node and Deno).
+      }
+    }
+  }
+
+  /** `error` (for 1006: no closing handshake), then `close`. */
+  #closed(code: number, reason: string): void | Promise<void> {
+    this.#state = CLOSED
+    const wasClean = code !== 1006
+    const close = new CloseEventClass('close', { code, reason, wasClean })
+    return this.#dispatch(wasClean ? [close] : [new Event('error'), close])
+  }
+
+  #sendNow(data: string | ArrayBufferLike | ArrayBufferView): void {
+    const ws = this.#ws
+    if (ws === null) return // closed before it opened
+    if (typeof data === 'string') ws.sendText(data)
+    else if (ArrayBuffer.isView(data)) ws.sendBinary(data)
+    else if (data instanceof ArrayBuffer || Object.prototype.toString.call(data) === '[object SharedArrayBuffer]') {
+      ws.sendBinary(new Uint8Array(data))
+    } else ws.sendText(String(data)) // WebIDL: anything else is converted to a string
+  }
+
+  #enqueue(step: () => void | Promise<void>): void {
+    this.#chained++
+    this.#chain = (this.#chain ?? Promise.resolve()).then(step).catch(() => {
+      // A Blob that cannot be read fails the connection, as in browsers.
+      this.#ws?.close(1011, 'blob read failed')
+    }).finally(() => {
+      if (--this.#chained === 0) this.#chain = null
+    })
+  }
+
+  /**
+   * Dispatches `events` in order; the first error a listener threw is thrown here once all
+   * are dispatched, and promises listeners returned are awaited (a rejection rejects).
+   */
+  #dispatch(events: Event[]): void | Promise<void> {
+    const outer = this.#failures
+    const failures: unknown[] = (this.#failures = [])
+    try {
+      for (const event of events) this.dispatchEvent(event)
+    } finally {
+      this.#failures = outer
+    }
+    const pending = failures.filter((f) => f instanceof Promise)
+    const thrown = failures.filter((f) => !(f instanceof Promise))
+    if (thrown.length > 0) {
+      for (const promise of pending) void promise.catch(() => {})
+      throw thrown[0]
+    }
+    if (pending.length > 0) return Promise.all(pending).then(() => {})
+  }
+
+  /** Calls a listener, keeping what it throws (or the promise it returns) for `#dispatch`. */
+  #invoke(listener: Listener, event: Event): void {
+    try {
+      const result: unknown = typeof listener === 'function' ? listener.call(this, event) : listener.handleEvent(event)
+      if (result instanceof Promise) this.#failures?.push(result)
+    } catch (error) {
+      // A listener's error is never a Promise: a thrown Promise would be taken for a pending one.
+      this.#failures?.push(error instanceof Promise ? new TypeError('a listener threw a Promise') : error)
+    }
+  }
+
+  #wrapperOf(type: string, listener: Listener, options: EventListenerOptions | boolean | undefined, create: boolean): EventListener | undefined {
+    const capture = typeof options === 'boolean' ? options : options?.capture === true
+    const key = `${capture}:${type}`
+    let byKey = this.#wrappers.get(listener)
+    if (byKey === undefined) {
+      if (!create) return undefined
+      this.#wrappers.set(listener, (byKey = new Map()))
+    }
+    let wrapper = byKey.get(key)
+    if (wrapper === undefined && create) byKey.set(key, (wrapper = (event: Event) => this.#invoke(listener, event)))
+    return wrapper
+  }
+
+  #getHandler<E extends Event>(type: string): Handler<E> {
+    return (this.#handlers.get(type)?.handler ?? null) as Handler<E>
+  }
+
+  /** HTML event handler attributes: registered where first set, removed when set to null. */
+  #setHandler(type: string, handler: Handler<Event>): void {
+    const current = this.#handlers.get(type)
+    if (typeof handler !== 'function') {
+      if (current !== undefined) {
+        super.removeEventListener(type, current.wrapper)
+        this.#handlers.delete(type)
+      }
+      return
+    }
+    if (current !== undefined) {
+      current.handler = handler
+      return
+    }
+    const entry = {
+      handler,
+      wrapper: (event: Event) => {
+        if (entry.handler !== null) this.#invoke(entry.handler as EventListener, event)
+      },
+    }
+    this.#handlers.set(type, entry)
+    super.addEventListener(type, entry.wrapper)
+  }
+}
+
+for (const [name, value] of [['CONNECTING', CONNECTING], ['OPEN', OPEN], ['CLOSING', CLOSING], ['CLOSED', CLOSED]] as const) {
+  Object.defineProperty(UpgradedWebSocket.prototype, name, { value, enumerable: true })
+}
+
+/**
+ * Upgrades a request to a WebSocket, as `Deno.upgradeWebSocket` does: returns the socket (a
+ * browser `WebSocket`: `onopen`/`onmessage`/`onclose`/`onerror`, `send`, `close`, …) and a
+ * response to return from the handler. Throws a TypeError when the request is not a
+ * WebSocket handshake, asks for a subprotocol the client did not offer, or did not come
+ * from a Portico server (it must be the Request object the handler received).
+ *
+ * ```ts
+ * import { upgradeWebSocket } from 'portico'
+ *
+ * export default {
+ *   fetch(request: Request): Response {
+ *     if (request.headers.get('upgrade') !== 'websocket') return new Response('Hello')
+ *     const { socket, response } = upgradeWebSocket(request)
+ *     socket.onmessage = (event) => socket.send(event.data)
+ *     return response
+ *   },
+ * }
+ * ```
+ */
+export function upgradeWebSocket(request: Request, options: UpgradeWebSocketOptions = {}): WebSocketUpgrade {
+  const headers = request.headers
+  // Deno's checks and messages, in Deno's order.
+  if (!hasToken(headers, 'upgrade', 'websocket')) throw new TypeError("Invalid Header: 'upgrade' header must contain 'websocket'")
+  if (!hasToken(headers, 'connection', 'upgrade')) throw new TypeError("Invalid Header: 'connection' header must contain 'Upgrade'")
+  if (headers.get('sec-websocket-key') === null) throw new TypeError("Invalid Header: 'sec-websocket-key' header must be set")
+  const protocol = options.protocol
+  if (protocol !== undefined && protocol !== '') {
+    const offered = (headers.get('sec-websocket-protocol') ?? '').split(',').map((element) => element.trim())
+    if (!offered.includes(protocol)) throw new TypeError(`Protocol '${protocol}' not in the request's protocol list (non negotiable)`)
+  }
+  const info = requestInfo(request) as ServeInfo | undefined
+  if (info === undefined) {
+    throw new TypeError('upgradeWebSocket() needs the Request a Portico server handed to the handler (not a copy of it)')
+  }
+  const socket = new UpgradedWebSocket(socketUrl(request.url))
+  const responseHeaders = new Headers({ upgrade: 'websocket', connection: 'Upgrade' })
+  if (protocol !== undefined && protocol !== '') responseHeaders.set('sec-websocket-protocol', protocol)
+  const upgraded = info.upgrade(request, {
+    headers: protocol !== undefined && protocol !== '' ? { 'sec-websocket-protocol': protocol } : undefined,
+    handler: socketHandler(socket, options.idleTimeout),
+  })
+  if (!upgraded) {
+    const version = headers.get('sec-websocket-version')
+    throw new TypeError(
+      request.method !== 'GET'
+        ? `Invalid WebSocket upgrade: the method must be GET, not ${request.method}`
+        : version !== '13'
+        ? `Invalid Header: 'sec-websocket-version' must be 13${version === null ? '' : `, not ${version}`}`
+        : 'Invalid WebSocket upgrade: a body, an invalid Sec-WebSocket-Key, or the request was already upgraded',
+    )
+  }
+  // The socket never opens if the client leaves before the 101 goes out.
+  request.signal.addEventListener('abort', () => abortBeforeOpen(socket), { once: true })
+  // The Fetch standard cannot construct a 101; this one reads as one, and is never sent.
+  const response = new Response(null, { headers: responseHeaders })
+  Object.defineProperties(response, {
+    status: { value: 101 },
+    statusText: { value: 'Switching Protocols' },
+    ok: { value: false },
+  })
+  return { socket: socket as unknown as WebSocket, response }
+}
