@@ -18,6 +18,7 @@
  */
 import type { ServeInfo } from './app.ts'
 import { requestInfo } from './light-request.ts'
+import { CloseEventClass, dispatchEvents, getEventHandler, ReportingEventTarget, setEventHandler, type EventHandler } from './reporting-event-target.ts'
 import type { ServerWebSocket, WebSocketHandler } from './websocket-api.ts'
 
 /** The second argument of `upgradeWebSocket()` (Deno's `UpgradeWebSocketOptions`). */
@@ -54,39 +55,7 @@ const MAX_REASON_BYTES = 123
 const encoder = new TextEncoder()
 
 type ReadyState = 0 | 1 | 2 | 3
-type Listener = EventListenerOrEventListenerObject
 type Handler<E extends Event> = ((this: WebSocket, event: E) => unknown) | null
-
-/** The fields of a `CloseEvent`. */
-interface CloseInit extends EventInit {
-  code?: number
-  reason?: string
-  wasClean?: boolean
-}
-
-/** Node 20 has no `CloseEvent` (Node 23 does); a small one of the same shape stands in. */
-const CloseEventClass: new (type: string, init?: CloseInit) => Event = typeof CloseEvent === 'function'
-  ? CloseEvent
-  : class CloseEvent extends Event {
-    readonly #code: number
-    readonly #reason: string
-    readonly #wasClean: boolean
-    constructor(type: string, init: CloseInit = {}) {
-      super(type, init)
-      this.#code = init.code ?? 0
-      this.#reason = init.reason ?? ''
-      this.#wasClean = init.wasClean ?? false
-    }
-    get code(): number {
-      return this.#code
-    }
-    get reason(): string {
-      return this.#reason
-    }
-    get wasClean(): boolean {
-      return this.#wasClean
-    }
-  }
 
 /**
  * May the server send `code` in a Close frame (RFC 6455 §7.4)? The browser lets a page send
@@ -123,7 +92,7 @@ let abortBeforeOpen: (socket: UpgradedWebSocket) => void
  * The server's end of an upgraded connection as a browser `WebSocket`. Built only by
  * `upgradeWebSocket()`.
  */
-class UpgradedWebSocket extends EventTarget {
+class UpgradedWebSocket extends ReportingEventTarget {
   static readonly CONNECTING = CONNECTING
   static readonly OPEN = OPEN
   static readonly CLOSING = CLOSING
@@ -143,12 +112,6 @@ class UpgradedWebSocket extends EventTarget {
   #chain: Promise<void> | null = null
   #chained = 0
   #queuedBytes = 0
-  /** listener → `${capture}:${type}` → the wrapper registered for it. */
-  readonly #wrappers = new WeakMap<object, Map<string, EventListener>>()
-  readonly #handlers = new Map<string, { handler: Handler<Event>; wrapper: EventListener }>()
-  /** What listeners threw or rejected with during the current dispatch. */
-  #failures: unknown[] | null = null
-
   constructor(url: string) {
     super()
     this.#url = url
@@ -188,35 +151,35 @@ class UpgradedWebSocket extends EventTarget {
   }
 
   get onopen(): Handler<Event> {
-    return this.#getHandler('open')
+    return getEventHandler(this, 'open') as Handler<Event>
   }
 
   set onopen(handler: Handler<Event>) {
-    this.#setHandler('open', handler)
+    setEventHandler(this, 'open', handler as EventHandler)
   }
 
   get onmessage(): Handler<MessageEvent> {
-    return this.#getHandler('message')
+    return getEventHandler(this, 'message') as Handler<MessageEvent>
   }
 
   set onmessage(handler: Handler<MessageEvent>) {
-    this.#setHandler('message', handler as Handler<Event>)
+    setEventHandler(this, 'message', handler as EventHandler)
   }
 
   get onclose(): Handler<CloseEvent> {
-    return this.#getHandler('close')
+    return getEventHandler(this, 'close') as Handler<CloseEvent>
   }
 
   set onclose(handler: Handler<CloseEvent>) {
-    this.#setHandler('close', handler as Handler<Event>)
+    setEventHandler(this, 'close', handler as EventHandler)
   }
 
   get onerror(): Handler<Event> {
-    return this.#getHandler('error')
+    return getEventHandler(this, 'error') as Handler<Event>
   }
 
   set onerror(handler: Handler<Event>) {
-    this.#setHandler('error', handler)
+    setEventHandler(this, 'error', handler as EventHandler)
   }
 
   /**
@@ -267,15 +230,6 @@ class UpgradedWebSocket extends EventTarget {
     this.#ws.close(code, reason)
   }
 
-  override addEventListener(type: string, listener: Listener | null, options?: AddEventListenerOptions | boolean): void {
-    super.addEventListener(type, listener === null ? null : this.#wrapperOf(type, listener, options, true)!, options)
-  }
-
-  override removeEventListener(type: string, listener: Listener | null, options?: EventListenerOptions | boolean): void {
-    const wrapper = listener === null ? undefined : this.#wrapperOf(type, listener, options, false)
-    if (wrapper !== undefined) super.removeEventListener(type, wrapper, options)
-  }
-
   static {
     socketHandler = (socket, idleTimeout) => ({
       open: (ws) => {
@@ -284,11 +238,11 @@ class UpgradedWebSocket extends EventTarget {
         const early = socket.#closeBeforeOpen
         if (early !== null) return ws.close(early.code, early.reason)
         socket.#state = OPEN
-        return socket.#dispatch([new Event('open')])
+        return dispatchEvents(socket, [new Event('open')])
       },
       message: (_ws, data) => {
         const message = typeof data === 'string' || socket.#binaryType === 'arraybuffer' ? data : new Blob([data as unknown as ArrayBuffer])
-        return socket.#dispatch([new MessageEvent('message', { data: message })])
+        return dispatchEvents(socket, [new MessageEvent('message', { data: message })])
       },
       close: (_ws, code, reason) => socket.#closed(code, reason),
       idleTimeout: idleTimeout ?? 120,
@@ -311,7 +265,7 @@ class UpgradedWebSocket extends EventTarget {
     this.#state = CLOSED
     const wasClean = code !== 1006
     const close = new CloseEventClass('close', { code, reason, wasClean })
-    return this.#dispatch(wasClean ? [close] : [new Event('error'), close])
+    return dispatchEvents(this, wasClean ? [close] : [new Event('error'), close])
   }
 
   #sendNow(data: string | ArrayBufferLike | ArrayBufferView): void {
@@ -334,78 +288,6 @@ class UpgradedWebSocket extends EventTarget {
     })
   }
 
-  /**
-   * Dispatches `events` in order; the first error a listener threw is thrown here once all
-   * are dispatched, and promises listeners returned are awaited (a rejection rejects).
-   */
-  #dispatch(events: Event[]): void | Promise<void> {
-    const outer = this.#failures
-    const failures: unknown[] = (this.#failures = [])
-    try {
-      for (const event of events) this.dispatchEvent(event)
-    } finally {
-      this.#failures = outer
-    }
-    const pending = failures.filter((f) => f instanceof Promise)
-    const thrown = failures.filter((f) => !(f instanceof Promise))
-    if (thrown.length > 0) {
-      for (const promise of pending) void promise.catch(() => {})
-      throw thrown[0]
-    }
-    if (pending.length > 0) return Promise.all(pending).then(() => {})
-  }
-
-  /** Calls a listener, keeping what it throws (or the promise it returns) for `#dispatch`. */
-  #invoke(listener: Listener, event: Event): void {
-    try {
-      const result: unknown = typeof listener === 'function' ? listener.call(this, event) : listener.handleEvent(event)
-      if (result instanceof Promise) this.#failures?.push(result)
-    } catch (error) {
-      // A listener's error is never a Promise: a thrown Promise would be taken for a pending one.
-      this.#failures?.push(error instanceof Promise ? new TypeError('a listener threw a Promise') : error)
-    }
-  }
-
-  #wrapperOf(type: string, listener: Listener, options: EventListenerOptions | boolean | undefined, create: boolean): EventListener | undefined {
-    const capture = typeof options === 'boolean' ? options : options?.capture === true
-    const key = `${capture}:${type}`
-    let byKey = this.#wrappers.get(listener)
-    if (byKey === undefined) {
-      if (!create) return undefined
-      this.#wrappers.set(listener, (byKey = new Map()))
-    }
-    let wrapper = byKey.get(key)
-    if (wrapper === undefined && create) byKey.set(key, (wrapper = (event: Event) => this.#invoke(listener, event)))
-    return wrapper
-  }
-
-  #getHandler<E extends Event>(type: string): Handler<E> {
-    return (this.#handlers.get(type)?.handler ?? null) as Handler<E>
-  }
-
-  /** HTML event handler attributes: registered where first set, removed when set to null. */
-  #setHandler(type: string, handler: Handler<Event>): void {
-    const current = this.#handlers.get(type)
-    if (typeof handler !== 'function') {
-      if (current !== undefined) {
-        super.removeEventListener(type, current.wrapper)
-        this.#handlers.delete(type)
-      }
-      return
-    }
-    if (current !== undefined) {
-      current.handler = handler
-      return
-    }
-    const entry = {
-      handler,
-      wrapper: (event: Event) => {
-        if (entry.handler !== null) this.#invoke(entry.handler as EventListener, event)
-      },
-    }
-    this.#handlers.set(type, entry)
-    super.addEventListener(type, entry.wrapper)
-  }
 }
 
 for (const [name, value] of [['CONNECTING', CONNECTING], ['OPEN', OPEN], ['CLOSING', CLOSING], ['CLOSED', CLOSED]] as const) {
