@@ -1,13 +1,14 @@
 import { defineConfig } from 'tsup'
 
-// One bundle per public entry, ESM + CJS + .d.ts. The runtime modules (node:*, bun) stay
-// external; core is bundled into each driver so every entry stands alone.
+// One bundle per public entry, ESM + CJS + .d.ts. The runtime modules (node:*, bun) and the
+// optional peer hono stay external; core is bundled into each driver so every entry stands alone.
 export default defineConfig({
   entry: {
     core: 'core/mod.ts',
     node: 'runtimes/node.ts',
     deno: 'runtimes/deno.ts',
     bun: 'runtimes/bun.ts',
+    hono: 'runtimes/hono.ts',
     testing: 'testing/mod.ts',
     supervisor: 'supervisor/mod.ts',
   },
@@ -16,6 +17,6 @@ export default defineConfig({
   clean: true,
   target: 'es2022',
   platform: 'neutral',
-  external: [/^node:/, 'bun'],
+  external: [/^node:/, 'bun', /^hono(\/|$)/],
   outDir: 'dist',
 })
