@@ -2,6 +2,8 @@
 // messages both ways, raw and fragmented frames with control frames between them, the
 // closing handshake, a reader that stops (backpressure, then drain), and idle pings on the
 // virtual clock.
+import { execFileSync } from 'node:child_process'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import {
   createTestServer,
@@ -174,5 +176,34 @@ describe('server.websocket()', () => {
     expect(silent.closed).toBe(true)
     expect(lively.closed).toBe(false)
     expect(events).toEqual(['close 1006 idle timeout'])
+  })
+})
+
+describe('WebSockets in portico/testing under every runtime', () => {
+  const root = join(import.meta.dirname, '../..')
+  const script = 'tests/testing/websocket-smoke.ts'
+  const run = (command: string, args: string[]): string =>
+    execFileSync(command, args, { cwd: root, encoding: 'utf8', timeout: 60_000 }).trim()
+  const node = run(process.execPath, ['--import', 'tsx', script])
+
+  it('runs the examples and the browser socket under node', () => {
+    const result = JSON.parse(node)
+    expect(result.chat[0].messages).toEqual(['ann joined (1 here)', 'bob joined (2 here)', 'ann: hi', 'bob left'])
+    expect(result.deno).toMatchObject({ messages: ['hello, 1 connected', 'HEY', [1, 2]], close: { code: 4000, reason: 'bye' } })
+    expect(result.hono).toMatchObject({ protocol: 'p1', messages: ['hello cy', 'cy said yo'] })
+    expect(result.browser.seen).toContainEqual(['close', 1005, 'InvalidAccessError'])
+    expect(result.browser.seen).toContainEqual(['close', 3000, 'SyntaxError'])
+    expect(result.browser.seen.at(-1)).toEqual(['close event', 1006, '', false, true, 3])
+    expect(result.browser.logs).toEqual(['listener error'])
+  })
+
+  // Event, MessageEvent, CloseEvent (absent on Node 20), DOMException, Blob and EventTarget
+  // are each runtime's own; what the app sees must not differ.
+  it('gives the same result under deno', () => {
+    expect(run(join(root, 'node_modules/.bin/deno'), ['run', '--quiet', script])).toBe(node)
+  })
+
+  it('gives the same result under bun', () => {
+    expect(run(join(root, 'node_modules/.bin/bun'), ['run', script])).toBe(node)
   })
 })
