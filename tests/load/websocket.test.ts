@@ -4,7 +4,7 @@
  * - 1,000 sockets open at once (the `ws` client), each sending 100 messages back to back; every
  *   echo must come back, in order, byte for byte, and no socket may close.
  * - A slow consumer under a fast producer: the app sends 64 KiB messages until `send` returns
- *   -1 and resumes on `drain`, 512 MiB in all, while a raw client reads at a throttled rate
+ *   -1 and resumes on `drain`, 256 MiB in all, while a raw client reads at a throttled rate
  *   after a pause. Everything must arrive and the server's peak RSS (VmHWM from
  *   /proc/<pid>/status) must stay flat: far below what was sent.
  * - A message over maxPayloadLength gets 1009, and so does a frame that only announces 1 TiB
@@ -31,7 +31,7 @@ const SOCKETS = 1000
 const MESSAGES = 100
 const CONNECT_WAVE = 100
 const MAX_PAYLOAD = MiB
-const FLOOD_BYTES = 512 * MiB
+const FLOOD_BYTES = 256 * MiB
 const FLOOD_MESSAGE = 64 * 1024
 /** The slow consumer: reads nothing for this long, then at most `READ_BUDGET` bytes per `READ_TICK_MS`. */
 const READ_PAUSE_MS = 1000
@@ -39,10 +39,10 @@ const READ_TICK_MS = 100
 const READ_BUDGET = 8 * MiB
 const BOMB_BYTES = 256 * MiB
 /**
- * Peak RSS growth allowed while 512 MiB stream out. Each send's frame is garbage once
+ * Peak RSS growth allowed while 256 MiB stream out. Each send's frame is garbage once
  * written, and V8 collects array buffers lazily (it lets ~64 MB of them build up before a
- * GC): measured growth is 20–60 MB whether 128 or 512 MiB go out, where buffering what the
- * consumer has not taken yet would grow by hundreds of MB.
+ * GC): without the warm-up, growth was 20–60 MB whether 128 or 512 MiB went out; after it,
+ * 1–15 MB. Buffering what the consumer has not taken yet would grow by hundreds of MB.
  */
 const FLOOD_FLAT_MB = 96
 /** Peak RSS growth allowed for the 1 TiB frame head and for the 256 MiB bomb (measured: 2–4 MB). */
