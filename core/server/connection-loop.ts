@@ -22,7 +22,6 @@
 import { errorResponse } from '../fetch/error-response.ts'
 import { abortRequest, type LightRequest } from '../fetch/light-request.ts'
 import type { UpgradeOptions } from '../fetch/websocket-api.ts'
-import { concatBytes } from '../http/ascii.ts'
 import { Connection } from '../http1/connection.ts'
 import { RemoteProtocolError } from '../http1/errors.ts'
 import { NEED_DATA, PAUSED, type RequestEvent, type ServerEvent } from '../http1/events.ts'
@@ -32,6 +31,7 @@ import { Deadline } from './deadlines.ts'
 import { failureResponse, runExchange, type ExchangeStream, type RequestFailure } from './exchange.ts'
 import { Http1Body, type BodyHost } from './http1-body.ts'
 import { Http1Sink } from './http1-sink.ts'
+import { BatchedWriter, CLOSED, settlesSoon, type WriterHost } from './write-batch.ts'
 import { lingeringClose } from './linger.ts'
 import { readProxyPreamble } from './proxy-preamble.ts'
 import { writeResponse } from './response-writer.ts'
@@ -43,14 +43,12 @@ import type { WebSocketSession } from './websocket-session.ts'
 /** Where a connection is in its life; see the module comment. */
 export type LoopState = 'preamble' | 'waiting' | 'exchange' | 'draining' | 'upgraded' | 'closed'
 
-/** Thrown inside the loop to unwind once the connection has been closed. */
-const CLOSED = Symbol('closed')
 /** During a graceful close, how long a connection that never sent a request may still send one. */
 const FIRST_REQUEST_GRACE_MS = 1000
 const EMPTY = new Uint8Array(0)
 
 /** A connection being served. */
-export class ConnectionLoop implements ExchangeStream, Upgrader, BodyHost {
+export class ConnectionLoop implements ExchangeStream, Upgrader, BodyHost, WriterHost {
   /** Called once, when the connection has ended. */
   onClosed: (() => void) | null = null
   readonly deadline: Deadline = new Deadline()
@@ -69,7 +67,6 @@ export class ConnectionLoop implements ExchangeStream, Upgrader, BodyHost {
   private served = 0
   /** The request being answered; its signal aborts if the client leaves. */
   private request: LightRequest | null = null
-  /** Body chunks already buffered when the request was dispatched (checked before the app ran). */
   /** The request body, as the app reads it. */
   readonly body: Http1Body = new Http1Body(this)
   /** The request being answered, as the engine gave it (for `upgrade()`). */
@@ -77,12 +74,15 @@ export class ConnectionLoop implements ExchangeStream, Upgrader, BodyHost {
   /** Set by `upgrade()`: the 101 to send once the app returns. */
   private pendingUpgrade: PreparedUpgrade | null = null
   private session: WebSocketSession | null = null
+  /** The way to the socket; gathers what one read's requests are answered with. */
+  private readonly output: BatchedWriter
 
   constructor(settings: ServerSettings, transport: Transport) {
     this.settings = settings
     this.transport = transport
     this.conn = new Connection({ limits: settings.limits, clock: settings.runtime.now })
-    this.sink = new Http1Sink(this.conn, this)
+    this.output = new BatchedWriter(transport, this)
+    this.sink = new Http1Sink(this.conn, this.output)
     this.info = new ConnectionInfo(transport, settings.unix, this, settings.topics)
     this.headStart = settings.runtime.now()
     void this.run()
@@ -142,10 +142,23 @@ export class ConnectionLoop implements ExchangeStream, Upgrader, BodyHost {
       this.state = 'waiting'
       for (;;) {
         const event = this.pull()
-        if (event === NEED_DATA) await this.fill()
-        else if (event === PAUSED || event.type === 'closed') return
-        else if (event.type === 'request') {
-          await this.dispatch(event)
+        if (event === NEED_DATA) {
+          // Everything answered from this read leaves now, in one write (pipelining).
+          const flushed = this.output.uncork()
+          if (flushed !== undefined) await flushed
+          await this.fill()
+          this.output.cork()
+        } else if (event === PAUSED || event.type === 'closed') {
+          return
+        } else if (event.type === 'request') {
+          const pending = this.dispatch(event)
+          if (pending !== undefined && !(await settlesSoon(pending))) {
+            // A slow response holds back only the ones behind it: send what is ready.
+            const flushed = this.output.uncork()
+            if (flushed !== undefined) await flushed
+            await pending
+            this.output.cork()
+          }
           if (this.isClosed || this.isUpgraded || !this.conn.keepAlive) return
         }
       }
@@ -153,7 +166,11 @@ export class ConnectionLoop implements ExchangeStream, Upgrader, BodyHost {
       if (error instanceof RemoteProtocolError) await this.respondWithError(failureResponse(error))
       else if (error !== CLOSED) this.settings.log('connection failed', error)
     } finally {
-      if (this.state !== 'upgraded') this.close()
+      if (this.state !== 'upgraded') {
+        // Not awaited: closeWrite() sends what is queued before the FIN.
+        void this.output.uncork()?.catch(() => {})
+        this.close()
+      }
     }
   }
 
@@ -208,8 +225,11 @@ export class ConnectionLoop implements ExchangeStream, Upgrader, BodyHost {
     this.conn.receive(chunk ?? EMPTY)
   }
 
-  /** One request: checked, handed to the exchange, then its unread body drained. */
-  private async dispatch(event: RequestEvent): Promise<void> {
+  /**
+   * One request: checked, handed to the exchange, then its unread body drained. Returns a
+   * promise only when something must be waited for (an async app, backpressure, a body).
+   */
+  private dispatch(event: RequestEvent): void | Promise<void> {
     this.state = 'exchange'
     this.requestStart = this.headStart === 0 ? this.settings.runtime.now() : this.headStart
     this.headStart = 0
@@ -220,20 +240,30 @@ export class ConnectionLoop implements ExchangeStream, Upgrader, BodyHost {
     // answer its error now instead of letting the app see the start of it (a RemoteProtocolError
     // thrown here goes to run()'s error response). Only what has arrived is read.
     if (!this.body.complete && this.conn.bufferedBytes > 0) this.body.prefetch()
-    await runExchange(this, {
+    const running = runExchange(this, {
       method: event.method,
       target: event.target,
       version: event.version,
       headers: event.headers,
       hasBody: event.contentLength !== 0,
     }, this.settings)
+    if (running !== undefined) return running.then(() => this.afterExchange())
+    return this.afterExchange()
+  }
+
+  private afterExchange(): void | Promise<void> {
     this.event = null
     this.body.reset(0)
     if (this.isUpgraded) return
     this.request = null
     if (this.isClosed) return
     this.served++
-    if (this.conn.clientState === 'send-body') await this.drainBody()
+    const drained = this.conn.clientState === 'send-body' ? this.drainBody() : undefined
+    if (drained !== undefined) return drained.then(() => this.doneWaiting())
+    this.doneWaiting()
+  }
+
+  private doneWaiting(): void {
     if (!this.isClosed) this.state = 'waiting'
   }
 
@@ -263,7 +293,11 @@ export class ConnectionLoop implements ExchangeStream, Upgrader, BodyHost {
     const pendingRead = this.pendingRead
     this.pendingRead = null
     const rest = this.conn.takeTrailingData()
-    await this.write(head)
+    // The 101 leaves after any response gathered before it, and before the session's first frame.
+    this.output.cork()
+    void this.output.write(head)
+    const flushed = this.output.uncork()
+    if (flushed !== undefined) await flushed
     const request = this.request
     this.session = startSession(prepared, {
       settings: this.settings,
@@ -305,22 +339,27 @@ export class ConnectionLoop implements ExchangeStream, Upgrader, BodyHost {
     )
   }
 
-  /** Discards a body the app did not read, up to `maxDrainBytes`; beyond that, closes. */
-  private async drainBody(): Promise<void> {
+  /**
+   * Discards a body the app did not read, up to `maxDrainBytes`; beyond that, closes.
+   * Synchronous while the body's bytes are buffered (a GET's empty body, always).
+   */
+  private drainBody(budget: number = this.settings.maxDrainBytes): void | Promise<void> {
     if (!this.conn.keepAlive) return
     this.state = 'draining'
-    let budget = this.settings.maxDrainBytes
     try {
       for (;;) {
         const event = this.pull()
-        if (event === NEED_DATA) await this.fill()
-        else if (event === PAUSED || event.type !== 'data') return
-        else if ((budget -= event.bytes.length) < 0) return this.conn.disableKeepAlive()
+        if (event === NEED_DATA) return this.fill().then(() => this.drainBody(budget), (error: unknown) => this.drainFailed(error))
+        if (event === PAUSED || event.type !== 'data') return
+        if ((budget -= event.bytes.length) < 0) return this.conn.disableKeepAlive()
       }
     } catch (error) {
-      if (error === CLOSED) return
-      this.conn.disableKeepAlive()
+      this.drainFailed(error)
     }
+  }
+
+  private drainFailed(error: unknown): void {
+    if (error !== CLOSED) this.conn.disableKeepAlive()
   }
 
   /** An error response of our own (a protocol error, a timeout); the connection then closes. */
@@ -337,32 +376,14 @@ export class ConnectionLoop implements ExchangeStream, Upgrader, BodyHost {
     }
   }
 
-  // Http1Output: the sink's way to the socket.
-
-  write(bytes: Uint8Array): Promise<void> | void {
-    if (this.state === 'closed') throw CLOSED
-    if (bytes.length === 0) return
-    const pending = this.transport.write(bytes)
-    if (pending !== undefined) return pending.catch(this.writeFailed)
-  }
-
-  /** Writes framed parts: gathered when the transport can, else joined into one buffer. */
-  writeMany(parts: Uint8Array[]): Promise<void> | void {
-    if (parts.length <= 1) return parts.length === 0 ? undefined : this.write(parts[0]!)
-    if (this.transport.writeMany === undefined) return this.write(concatBytes(parts))
-    if (this.state === 'closed') throw CLOSED
-    const pending = this.transport.writeMany(parts)
-    if (pending !== undefined) return pending.catch(this.writeFailed)
-  }
-
+  /** WriterHost and Http1Output: end the connection at once. */
   abort(): void {
     this.close(true)
   }
 
-  /** A write failed: the client is gone. Nothing for the error log; the loop unwinds. */
-  private readonly writeFailed = (): never => {
-    this.close(true)
-    throw CLOSED
+  /** BodyHost: writes go through the batch. */
+  write(bytes: Uint8Array): Promise<void> | void {
+    return this.output.write(bytes)
   }
 
   private close(force = false): void {

@@ -56,8 +56,12 @@ export interface ExchangeStream {
   switchProtocols(): void | Promise<void>
 }
 
-/** Runs one exchange; resolves once the response is written. */
-export async function runExchange(stream: ExchangeStream, head: ExchangeHead, settings: ServerSettings): Promise<void> {
+/**
+ * Runs one exchange. Synchronous when the app answers synchronously and the response is
+ * written without waiting (the common case): no promise, no microtask hop per request.
+ * Otherwise returns a promise that resolves once the response is written.
+ */
+export function runExchange(stream: ExchangeStream, head: ExchangeHead, settings: ServerSettings): void | Promise<void> {
   const start = settings.runtime.now()
   let info = stream.info
   let url: string | null
@@ -84,7 +88,7 @@ export async function runExchange(stream: ExchangeStream, head: ExchangeHead, se
   } else {
     url = requestUrl(head.target, head.headers, settings.scheme, stream.local)
   }
-  let response: Response
+  let response: Response | Promise<Response>
   if (isForbiddenMethod(head.method)) {
     // Fetch cannot represent CONNECT, TRACE or TRACK (some runtimes' Request accepts them
     // anyway), so no app can answer them; the same 501 on every runtime.
@@ -96,26 +100,32 @@ export async function runExchange(stream: ExchangeStream, head: ExchangeHead, se
     const withBody = head.hasBody && head.method !== 'GET' && head.method !== 'HEAD'
     const request = new LightRequest(head.method, url, head.headers, withBody ? stream.body : null, info)
     stream.attach(request, !withBody)
-    const result = callApp(settings.handler, request as unknown as Request, info, (error, req) =>
+    response = callApp(settings.handler, request as unknown as Request, info, (error, req) =>
       // After upgrade() a Bun app returns nothing: not an error.
       stream.failure !== null || stream.upgrading
         ? Promise.resolve(failureResponse(stream.failure ?? UPGRADED))
         : fallbackResponse(error, req, settings.failure))
-    response = result instanceof Promise ? await result : result
   }
+  if (response instanceof Promise) return response.then((r) => respond(stream, head, settings, r, start))
+  return respond(stream, head, settings, response, start)
+}
+
+/** The app has answered: its response (or the protocol's error, or the switch) goes out. */
+function respond(stream: ExchangeStream, head: ExchangeHead, settings: ServerSettings, response: Response, start: number): void | Promise<void> {
   if (stream.failure !== null) response = failureResponse(stream.failure)
   if (stream.isClosed) return
-  let status: number
-  let bytes: number
   if (stream.upgrading && stream.failure === null) {
-    await stream.switchProtocols()
-    status = 101
-    bytes = 0
-  } else {
-    const written = writeResponse(response, head.method, stream.sink, settings.log)
-    bytes = typeof written === 'number' ? written : await written
-    status = response.status
+    const switched = stream.switchProtocols()
+    if (switched === undefined) return logAccess(stream, head, settings, start, 101, 0)
+    return switched.then(() => logAccess(stream, head, settings, start, 101, 0))
   }
+  const status = response.status
+  const written = writeResponse(response, head.method, stream.sink, settings.log)
+  if (typeof written === 'number') return logAccess(stream, head, settings, start, status, written)
+  return written.then((bytes) => logAccess(stream, head, settings, start, status, bytes))
+}
+
+function logAccess(stream: ExchangeStream, head: ExchangeHead, settings: ServerSettings, start: number, status: number, bytes: number): void {
   if (settings.accessLog !== undefined) {
     settings.accessLog({
       time: start,
