@@ -35,6 +35,9 @@ export let abortRequest: (request: LightRequest, reason?: unknown) => void
  */
 export let requestInfo: (request: unknown) => unknown
 
+/** Where another copy of this module finds a request's info (see `requestInfo`). */
+const INFO: unique symbol = Symbol.for('portico.requestInfo') as never
+
 /** See the module comment. Create with `new LightRequest(…)`; apps only ever see it as a Request. */
 export class LightRequest {
   #method: string
@@ -60,7 +63,14 @@ export class LightRequest {
   }
 
   static {
-    requestInfo = (request) => (typeof request === 'object' && request !== null && #info in request ? request.#info : undefined)
+    // Through a registered symbol as well: the CLI and the app may load two copies of this
+    // module (source and dist/ bundle), and a private field is only seen by its own copy.
+    requestInfo = (request) => {
+      if (typeof request !== 'object' || request === null) return undefined
+      if (#info in request) return request.#info
+      const read = (request as { [INFO]?: () => unknown })[INFO]
+      return typeof read === 'function' ? read.call(request) : undefined
+    }
     abortRequest = (request, reason) => {
       if (request.#aborted) return
       request.#aborted = true

@@ -45,9 +45,13 @@ export function prepareUpgrade(
   const handshake = validateHandshake(event)
   if (!handshake.ok) return null
   const extra = options?.headers === undefined ? [] : headerList(new Headers(options.headers))
-  // Bun: the app picks a subprotocol by setting Sec-WebSocket-Protocol in the upgrade headers.
+  // Bun: the app picks a subprotocol by setting Sec-WebSocket-Protocol in the upgrade headers,
+  // and without one Bun confirms the client's first; Deno's upgradeWebSocket (a per-socket
+  // handler) confirms only the one it is given.
   const chosen = getHeader(extra, 'sec-websocket-protocol')
-  const protocol = chosen === undefined ? null : splitList(chosen)[0] ?? null
+  const protocol = chosen !== undefined
+    ? splitList(chosen)[0] ?? null
+    : options?.handler === undefined ? handshake.protocols[0] ?? null : null
   if (protocol !== null && !handshake.protocols.includes(protocol)) return null
   const accepted = acceptHandshake(handshake, { protocol, permessageDeflate: settings.deflate })
   const headers = accepted.headers

@@ -176,4 +176,23 @@ describe('WebSocket upgrade', () => {
     await closing
     expect(log.events.at(-1)).toBe('close 1001 ')
   })
+
+  it('confirms the client\'s first subprotocol when the app names none, as Bun does', async () => {
+    const server = echoServer()
+    const conn = server.connect()
+    conn.send(UPGRADE + 'Sec-WebSocket-Protocol: chat.v2, chat.v1\r\n\r\n')
+    await server.settle()
+    expect(conn.text).toMatch(/^HTTP\/1\.1 101 /)
+    expect(conn.text).toContain('sec-websocket-protocol: chat.v2\r\n')
+  })
+})
+
+describe('requestInfo', () => {
+  it('finds the info of a request made by another copy of the module (source and dist/)', async () => {
+    const { requestInfo } = await import('../../../core/fetch/light-request.ts')
+    const info = { marker: true }
+    const foreign = { [Symbol.for('portico.requestInfo')]: () => info }
+    expect(requestInfo(foreign)).toBe(info)
+    expect(requestInfo({})).toBeUndefined()
+  })
 })
