@@ -18,8 +18,11 @@ export interface WorkerProcess {
 /** Callbacks a launcher invokes for one worker. */
 export interface WorkerEvents {
   message(message: WorkerMessage): void
-  /** Called once, when the process has exited; `signal` is set when a signal ended it. */
-  exit(code: number | null, signal: string | null): void
+  /**
+   * Called once, when the process has exited; `signal` is set when a signal ended it, `error`
+   * when it could not be started at all (spawn failed: no such binary, no permission).
+   */
+  exit(code: number | null, signal: string | null, error?: Error): void
 }
 
 /** Starts one worker process running the app. May throw (e.g. EAGAIN from fork). */

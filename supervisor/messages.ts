@@ -11,6 +11,12 @@ export type WorkerMessage =
   | { type: 'portico:ready'; url: string }
   /** The worker served its `maxRequests`: start a replacement, then stop this worker. */
   | { type: 'portico:recycle'; requests: number }
+  /**
+   * The worker cannot start for a reason a respawn cannot fix (the port is taken, a privileged
+   * port, bad TLS files), in one line; it exits next. Before the pool has started, the
+   * supervisor gives up (`start()` rejects with this message) instead of respawning.
+   */
+  | { type: 'portico:fatal'; message: string }
 
 /** Supervisor → worker. */
 export type SupervisorMessage =
@@ -29,7 +35,7 @@ export const WORKER_ENV = 'PORTICO_WORKER'
 export function isWorkerMessage(value: unknown): value is WorkerMessage {
   if (typeof value !== 'object' || value === null) return false
   const type = (value as { type?: unknown }).type
-  return type === 'portico:ready' || type === 'portico:recycle'
+  return type === 'portico:ready' || type === 'portico:recycle' || type === 'portico:fatal'
 }
 
 /** Narrows an IPC payload to a `SupervisorMessage`. */

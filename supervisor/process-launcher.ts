@@ -10,6 +10,7 @@
 import { spawn } from 'node:child_process'
 import process from 'node:process'
 import { detectRuntime } from '../runtimes/shared.ts'
+import { denoChildArgs, type DenoGrantHints } from './deno-permissions.ts'
 import type { Launcher } from './launcher.ts'
 import { isWorkerMessage, WORKER_ENV } from './messages.ts'
 
@@ -24,21 +25,22 @@ export interface ProcessLauncherOptions {
 }
 
 /**
- * The arguments that re-run this script as a worker. Deno gets `run -A --unstable-net`:
- * `Deno.listen({ reusePort })` needs `--unstable-net`, and Deno does not expose the flags it
- * was started with (pass `args` to narrow permissions). Bun and Node reuse `process.execArgv`.
+ * The arguments that re-run this script as a worker. Deno gets `run`, this process's own
+ * permissions (never wider: see `denoChildArgs`, which `hints` are for) and `--unstable-net`,
+ * which `Deno.listen({ reusePort })` needs. Bun and Node reuse `process.execArgv`.
  * `scriptArgs` replaces the script's own arguments (default: this process's).
  */
-export function defaultWorkerArgs(scriptArgs: readonly string[] = process.argv.slice(2)): string[] {
-  const script = process.argv[1] ?? ''
-  const rest = scriptArgs
-  return detectRuntime() === 'deno' ? ['run', '-A', '--unstable-net', script, ...rest] : [...process.execArgv, script, ...rest]
+export function defaultWorkerArgs(scriptArgs: readonly string[] = process.argv.slice(2), hints?: DenoGrantHints): string[] {
+  if (detectRuntime() === 'deno') return denoChildArgs(scriptArgs, hints).args
+  return [...process.execArgv, process.argv[1] ?? '', ...scriptArgs]
 }
 
 /** A `Launcher` that spawns child processes with an IPC channel. */
 export function processLauncher(options: ProcessLauncherOptions = {}): Launcher {
+  let args = options.args
   return (events) => {
-    const child = spawn(options.execPath ?? process.execPath, options.args ?? defaultWorkerArgs(), {
+    args ??= defaultWorkerArgs()
+    const child = spawn(options.execPath ?? process.execPath, args, {
       // stdout/stderr are shared, not piped: access log lines do not pass through us.
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       env: { ...process.env, ...options.env, [WORKER_ENV]: '1' },
@@ -47,15 +49,15 @@ export function processLauncher(options: ProcessLauncherOptions = {}): Launcher 
       if (isWorkerMessage(message)) events.message(message)
     })
     let exited = false
-    const onExit = (code: number | null, signal: string | null): void => {
+    const onExit = (code: number | null, signal: string | null, error?: Error): void => {
       if (exited) return
       exited = true
-      events.exit(code, signal)
+      events.exit(code, signal, error)
     }
     child.on('exit', onExit)
-    // A spawn failure (ENOENT) emits 'error' and no 'exit'.
-    child.on('error', () => {
-      if (child.pid === undefined) onExit(null, null)
+    // A spawn failure (ENOENT, Deno without --allow-run) emits 'error' and no 'exit'.
+    child.on('error', (error) => {
+      if (child.pid === undefined) onExit(null, null, error)
     })
     return {
       pid: child.pid ?? -1,

@@ -48,7 +48,13 @@ export interface SuperviseOptions {
 
 /** A running pool of workers. */
 export interface Supervisor {
-  /** Starts the workers; resolves once `workers` of them listen (stays pending while they crash). */
+  /**
+   * Starts the workers; resolves once `workers` of them listen (stays pending while they
+   * crash). Rejects, once every worker has exited, if a worker reports that it cannot start
+   * for a reason a respawn cannot fix (`portico:fatal`: port taken, privileged port, bad TLS
+   * files) or the workers cannot be started at all (no such binary, no permission to run
+   * it), before the pool has first started; the error's message is that reason, in one line.
+   */
   start(): Promise<void>
   /**
    * Rolling restart: for each slot, starts a new worker, waits until it listens, then stops the
@@ -77,6 +83,8 @@ interface Worker {
   state: WorkerState
   /** The SIGKILL after a stop; cancelled when the worker exits. */
   killTimer: unknown
+  /** Why it cannot start (`portico:fatal`), reported just before it exits. */
+  fatal: string | undefined
 }
 
 interface Slot {
@@ -133,6 +141,9 @@ class Pool implements Supervisor {
   #launcher: Launcher | null
   #started: Promise<void> | null = null
   #startWaiters: Array<() => void> = []
+  /** Every slot has had a listening worker: from then on, failures are respawned, never fatal. */
+  #up = false
+  #failure: Error | null = null
   #reloading: Promise<void> = Promise.resolve()
   #stopping = false
   #url: string | undefined = undefined
@@ -164,6 +175,10 @@ class Pool implements Supervisor {
       const ready = new Promise<void>((resolve) => this.#startWaiters.push(resolve))
       for (const slot of this.#slots) this.#spawn(slot)
       await ready
+      if (this.#failure !== null) {
+        await this.finished
+        throw this.#failure
+      }
     })()
     return this.#started
   }
@@ -171,7 +186,7 @@ class Pool implements Supervisor {
   reload(): Promise<void> {
     this.#reloading = this.#reloading.then(async () => {
       if (this.#stopping) return
-      this.#log(`reloading ${this.#slots.length} workers`)
+      this.#log(`reloading ${plural(this.#slots.length, 'worker')}`)
       // One slot at a time: capacity never drops below N while old workers drain.
       for (const slot of this.#slots) {
         if (this.#stopping) return
@@ -186,7 +201,7 @@ class Pool implements Supervisor {
     const again = this.#stopping
     if (!again) {
       this.#stopping = true
-      this.#log(`stopping ${this.#workers.size} workers`)
+      if (this.#failure === null) this.#log(`stopping ${plural(this.#workers.size, 'worker')}`)
       for (const slot of this.#slots) {
         this.#cancelRespawn(slot)
         for (const wake of slot.promoted.splice(0)) wake()
@@ -215,21 +230,35 @@ class Pool implements Supervisor {
 
   #spawn(slot: Slot): void {
     if (this.#stopping) return
-    const worker: Worker = { process: null!, startedAt: this.#clock.now(), state: 'starting', killTimer: null }
+    const worker: Worker = { process: null!, startedAt: this.#clock.now(), state: 'starting', killTimer: null, fatal: undefined }
     try {
       worker.process = this.#launcher!({
         message: (message) => this.#onMessage(slot, worker, message),
-        exit: (code, signal) => this.#onExit(slot, worker, code, signal),
+        exit: (code, signal, error) => this.#onExit(slot, worker, code, signal, error),
       })
     } catch (error) {
-      const delay = this.#backoff.next(0)
-      this.#log(`cannot start a worker (${error instanceof Error ? error.message : String(error)}); retrying in ${seconds(delay)}`)
-      this.#scheduleSpawn(slot, delay)
+      this.#cannotLaunch(slot, error)
       return
     }
     slot.next = worker
     this.#workers.add(worker)
     this.#log(`worker ${worker.process.pid} started`)
+  }
+
+  /** The launcher failed: fatal before the pool is up if retrying cannot help, else retried. */
+  #cannotLaunch(slot: Slot, error: unknown): void {
+    const message = `cannot start a worker: ${error instanceof Error ? error.message : String(error)}`
+    if (!this.#up && isPermanent(error)) return this.#fail(message)
+    const delay = this.#backoff.next(0)
+    this.#log(`${message}; retrying in ${seconds(delay)}`)
+    this.#scheduleSpawn(slot, delay)
+  }
+
+  /** Gives up before the pool is up: stops every worker; `start()` rejects with `message`. */
+  #fail(message: string): void {
+    if (this.#failure !== null || this.#stopping) return
+    this.#failure = new Error(message)
+    void this.stop({ force: true })
   }
 
   #scheduleSpawn(slot: Slot, delay: number): void {
@@ -257,17 +286,22 @@ class Pool implements Supervisor {
       this.#log(`worker ${worker.process.pid} listening${old !== null ? `; stopping worker ${old.process.pid}` : ''}`)
       if (old !== null) this.#stopWorker(old, this.#options.drainTime ?? 1000)
       for (const wake of slot.promoted.splice(0)) wake()
-      if (this.#startWaiters.length > 0 && this.#slots.every((s) => s.current !== null)) {
+      if (!this.#up && this.#slots.every((s) => s.current !== null)) {
+        this.#up = true
         for (const wake of this.#startWaiters.splice(0)) wake()
       }
     } else if (message.type === 'portico:recycle') {
       if (slot.current !== worker || slot.next !== null || this.#stopping) return
       this.#log(`worker ${worker.process.pid} served ${message.requests} requests; replacing it`)
       this.#spawn(slot)
+    } else if (message.type === 'portico:fatal') {
+      worker.fatal = message.message
+      // The message can come after the exit event (two channels, read in either order).
+      if (worker.state === 'exited' && !this.#up) this.#fail(message.message)
     }
   }
 
-  #onExit(slot: Slot, worker: Worker, code: number | null, signal: string | null): void {
+  #onExit(slot: Slot, worker: Worker, code: number | null, signal: string | null, error?: Error): void {
     const was = worker.state
     worker.state = 'exited'
     if (worker.killTimer !== null) this.#clock.timers.cancel(worker.killTimer)
@@ -281,17 +315,20 @@ class Pool implements Supervisor {
     if (wasNext) slot.next = null
 
     if (this.#stopping || was === 'stopping' || (!wasCurrent && !wasNext)) {
-      this.#log(`worker ${pid} exited (${how})`)
+      if (this.#failure === null) this.#log(`worker ${pid} exited (${how})`)
       this.#checkFinished()
       return
     }
+    if (error !== undefined) return this.#cannotLaunch(slot, error)
+    if (worker.fatal !== undefined && !this.#up) return this.#fail(worker.fatal)
     if (wasCurrent && slot.next !== null) {
       this.#log(`worker ${pid} exited (${how}); worker ${slot.next.process.pid} is starting in its place`)
       return
     }
     const delay = this.#backoff.next(this.#clock.now() - worker.startedAt)
     const before = was === 'starting' ? ' before listening' : ''
-    this.#log(`worker ${pid} exited (${how})${before}; respawning in ${seconds(delay)}`)
+    const why = worker.fatal !== undefined ? `: ${worker.fatal}` : ''
+    this.#log(`worker ${pid} exited (${how})${before}${why}; respawning in ${seconds(delay)}`)
     this.#scheduleSpawn(slot, delay)
   }
 
@@ -310,6 +347,16 @@ class Pool implements Supervisor {
   #checkFinished(): void {
     if (this.#stopping && this.#workers.size === 0) this.#resolveFinished()
   }
+}
+
+/** Errors of starting a process that a retry cannot fix: no such binary, no permission. */
+function isPermanent(error: unknown): boolean {
+  const { name, code } = (error ?? {}) as { name?: unknown; code?: unknown }
+  return name === 'NotCapable' || name === 'PermissionDenied' || code === 'ENOENT' || code === 'EACCES'
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`
 }
 
 function seconds(ms: number): string {

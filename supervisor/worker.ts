@@ -7,6 +7,7 @@ import process from 'node:process'
 import { appWebSocket, toHandler, type App, type FetchHandler } from '../core/fetch/app.ts'
 import type { ServeOptions, Server } from '../core/server/options.ts'
 import { hostClock, type Clock } from './clock.ts'
+import { readEnv } from './deno-permissions.ts'
 import { isSupervisorMessage, WORKER_ENV, type SupervisorMessage, type WorkerMessage } from './messages.ts'
 
 /** A driver's `serve` (`portico/node`, `portico/deno`, `portico/bun`). */
@@ -22,11 +23,34 @@ export interface WorkerOptions {
   log?: (message: string, error?: unknown) => void
   /** Timers for the drain delay of a replaced worker. Default: the host's. */
   clock?: Clock
+  /**
+   * The one line that says why listening failed (sent to the supervisor, which stops if the
+   * pool has not started yet). Default: `cannot listen: <the error's message>`.
+   */
+  describeListenError?: (error: unknown) => string | Promise<string>
 }
 
 /** True in a process started by a supervisor (`supervise()` or `portico --workers`). */
 export function isWorker(): boolean {
-  return process.env[WORKER_ENV] === '1'
+  return readEnv(WORKER_ENV) === '1'
+}
+
+/**
+ * Ends a worker that cannot start for a reason a respawn would not fix: tells the supervisor
+ * `message` (one line; before the pool has started, the supervisor stops with it instead of
+ * respawning), then exits 1. Without a supervisor the line goes to stderr.
+ */
+export function exitWorker(message: string): void {
+  const exit = (): never => process.exit(1)
+  if (process.connected === true && process.send !== undefined) {
+    const message_: WorkerMessage = { type: 'portico:fatal', message }
+    process.send(message_, undefined, undefined, exit)
+    // A send that never completes must not keep a broken worker alive.
+    setTimeout(exit, 2000)
+  } else {
+    process.stderr.write(`${message}\n`)
+    exit()
+  }
 }
 
 /**
@@ -103,9 +127,9 @@ export function serveWorker(serve: ServeFunction, app: App, options: ServeOption
 
   server.ready().then(
     (s) => send({ type: 'portico:ready', url: s.url }),
-    (error: unknown) => {
-      log('cannot listen', error)
-      process.exit(1)
+    async (error: unknown) => {
+      const describe = worker.describeListenError ?? ((e: unknown) => `cannot listen: ${e instanceof Error ? e.message : String(e)}`)
+      exitWorker(await describe(error))
     },
   )
   return server

@@ -158,6 +158,96 @@ describe('supervise() with a fake launcher', () => {
   })
 })
 
+describe('supervise() when a worker cannot start', () => {
+  const FATAL = 'cannot listen on 0.0.0.0:80: permission denied (EACCES)'
+
+  it('gives up before the pool is up: start() rejects with the worker\'s one line once all have exited', async () => {
+    const lines: string[] = []
+    const { supervisor, workers, clock } = pool({ workers: 2, log: (line) => lines.push(line) })
+    const started = supervisor.start()
+    const outcome = started.then(() => 'resolved', (error: Error) => error.message)
+    await advance(clock, 0)
+    workers[0]!.events.message({ type: 'portico:fatal', message: FATAL })
+    workers[0]!.exit(1)
+    // The other worker is asked to stop, and nothing is respawned.
+    expect(workers[1]!.received).toContainEqual({ type: 'portico:stop', drainMs: 0 })
+    expect(clock.nextDue()).toBe(35_000) // worker 101's kill timer; no respawn is scheduled
+    await advance(clock, 0)
+    let settled = false
+    void outcome.then(() => (settled = true))
+    await advance(clock, 0)
+    expect(settled).toBe(false) // waits for the last worker
+    workers[1]!.exit(0)
+    expect(await outcome).toBe(FATAL)
+    expect(workers).toHaveLength(2)
+    expect(lines.filter((line) => /respawn|stopping/.test(line))).toEqual([])
+  })
+
+  it('takes the fatal message when it arrives after the exit event', async () => {
+    const { supervisor, workers, clock } = pool({ workers: 1, log: () => {} })
+    const outcome = supervisor.start().then(() => 'resolved', (error: Error) => error.message)
+    await advance(clock, 0)
+    workers[0]!.exit(1)
+    workers[0]!.events.message({ type: 'portico:fatal', message: FATAL })
+    expect(await outcome).toBe(FATAL)
+    await advance(clock, 10_000)
+    expect(workers).toHaveLength(1)
+  })
+
+  it('once the pool is up, logs the reason and respawns with backoff (a reload must not take the old workers down)', async () => {
+    const lines: string[] = []
+    const { supervisor, workers, clock } = pool({ workers: 1, log: (line) => lines.push(line) })
+    const started = supervisor.start()
+    await advance(clock, 0)
+    workers[0]!.ready()
+    await started
+    void supervisor.reload()
+    await advance(clock, 0)
+    workers[1]!.events.message({ type: 'portico:fatal', message: FATAL })
+    workers[1]!.exit(1)
+    expect(lines.at(-1)).toBe(`worker 101 exited (code 1) before listening: ${FATAL}; respawning in 0.1 s`)
+    expect(workers[0]!.received).toEqual([])
+    expect(supervisor.pids).toEqual([100])
+    void supervisor.stop()
+  })
+
+  it('gives up when the workers cannot be launched for lack of permission, and retries other launch errors', async () => {
+    const clock = new VirtualClock(0)
+    const time: Clock = { now: () => clock.now, timers: clock.timers }
+    const denied = Object.assign(new Error('Requires run access to "deno"'), { name: 'NotCapable' })
+    const refused = supervise({ workers: 2, clock: time, log: () => {}, launcher: () => { throw denied } })
+    await expect(refused.start()).rejects.toThrow('cannot start a worker: Requires run access to "deno"')
+
+    const lines: string[] = []
+    const again = Object.assign(new Error('fork: Resource temporarily unavailable'), { code: 'EAGAIN' })
+    const retried = supervise({ workers: 1, clock: time, log: (line) => lines.push(line), launcher: () => { throw again } })
+    void retried.start()
+    await advance(clock, 0)
+    expect(lines.at(-1)).toBe('cannot start a worker: fork: Resource temporarily unavailable; retrying in 0.1 s')
+    void retried.stop()
+  })
+
+  it('gives up on a spawn that fails after the fact (exit with an error), as a launch error', async () => {
+    const { supervisor, workers, clock } = pool({ workers: 1, log: () => {} })
+    const outcome = supervisor.start().then(() => 'resolved', (error: Error) => error.message)
+    await advance(clock, 0)
+    const enoent = Object.assign(new Error('spawn deno ENOENT'), { code: 'ENOENT' })
+    workers[0]!.events.exit(null, null, enoent)
+    expect(await outcome).toBe('cannot start a worker: spawn deno ENOENT')
+  })
+
+  it('says "1 worker", not "1 workers"', async () => {
+    const lines: string[] = []
+    const { supervisor, workers, clock } = pool({ workers: 1, log: (line) => lines.push(line) })
+    void supervisor.start()
+    await advance(clock, 0)
+    workers[0]!.ready()
+    void supervisor.reload()
+    void supervisor.stop()
+    expect(lines).toContain('stopping 1 worker')
+  })
+})
+
 describe('supervise() timers on the injected clock', () => {
   it('kills a stopped worker once, gracefulTimeout + 5 s after the stop, then finishes with no timer left', async () => {
     const lines: string[] = []
