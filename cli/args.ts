@@ -33,8 +33,21 @@ export interface CliArgs {
   maxRequests: number
   /** Adds a random 0..J to `maxRequests` per worker. */
   maxRequestsJitter: number
+  /** Restart on file changes (`--watch`): this process only watches and runs the server as a child. */
+  watch: boolean
+  /** Full stacks for load errors (`--debug`). */
+  debug: boolean
   help: boolean
   version: boolean
+}
+
+/**
+ * The environment variables the command line falls back on: `PORT` and `HOST`, as hosting
+ * platforms set them, used when `--port` / `--host` (and `--unix`) are not given.
+ */
+export interface CliEnv {
+  PORT?: string | undefined
+  HOST?: string | undefined
 }
 
 /** A bad command line; `cli/main.ts` prints the message and exits with code 2. */
@@ -51,8 +64,8 @@ export interface FlagSpec {
 
 /** Every flag, in `--help` order. The parser below handles exactly these names. */
 export const FLAGS: readonly FlagSpec[] = [
-  { name: 'port', value: 'N', description: 'TCP port to listen on, 0 for any free port (default 8000)' },
-  { name: 'host', value: 'ADDR', description: 'address to bind (default 0.0.0.0)' },
+  { name: 'port', value: 'N', description: 'TCP port to listen on, 0 for any free port (default: $PORT, else 8000)' },
+  { name: 'host', value: 'ADDR', description: 'address to bind (default: $HOST, else 0.0.0.0)' },
   { name: 'unix', value: 'PATH', description: 'listen on a unix socket instead of TCP' },
   { name: 'tls-cert', value: 'FILE', description: 'PEM certificate file; serves HTTPS (needs --tls-key)' },
   { name: 'tls-key', value: 'FILE', description: 'PEM private key file (needs --tls-cert)' },
@@ -66,6 +79,8 @@ export const FLAGS: readonly FlagSpec[] = [
   { name: 'graceful-timeout', value: 'MS', description: 'on shutdown, force-close busy connections after this long (default 10000; 30000 with --workers)' },
   { name: 'max-body-size', value: 'BYTES', description: 'largest request body accepted, larger gets 413 (default unlimited)' },
   { name: 'max-header-size', value: 'BYTES', description: 'largest request head accepted, larger gets 431 (default 16384)' },
+  { name: 'watch', value: undefined, description: 'restart the server when a source file under the project changes (development)' },
+  { name: 'debug', value: undefined, description: 'print the whole stack of an error that stops the app from loading' },
   { name: 'help', value: undefined, description: 'show this help and exit' },
   { name: 'version', value: undefined, description: 'print the version and exit' },
 ]
@@ -74,7 +89,8 @@ export const FLAGS: readonly FlagSpec[] = [
 export function formatUsage(): string {
   const labels = FLAGS.map((flag) => {
     if (flag.name === 'access-log') return '--access-log[=json]'
-    const short = flag.name === 'help' ? '-h, ' : flag.name === 'version' ? '-v, ' : ''
+    const alias = Object.keys(SHORT_ALIASES).find((key) => SHORT_ALIASES[key] === flag.name)
+    const short = alias === undefined ? '' : `${alias}, `
     return `${short}--${flag.name}${flag.value === undefined ? '' : ` ${flag.value}`}`
   })
   const width = Math.max(...labels.map((label) => label.length)) + 2
@@ -89,20 +105,23 @@ export function formatUsage(): string {
     ...lines,
     '',
     'Signals: SIGINT / SIGTERM stop gracefully (a second one forces). With --workers, SIGHUP',
-    'restarts the workers one at a time, each new one listening before its predecessor stops.',
+    'restarts the workers one at a time, each new one listening before its predecessor stops;',
+    'a single process ignores SIGHUP (and says so).',
     '',
   ].join('\n')
 }
 
-const SHORT_ALIASES: Readonly<Record<string, string>> = { '-h': 'help', '-v': 'version' }
+const SHORT_ALIASES: Readonly<Record<string, string>> = { '-p': 'port', '-H': 'host', '-h': 'help', '-v': 'version' }
 
-/** Parses `process.argv.slice(2)`. Throws `UsageError` on anything it cannot honour. */
-export function parseArgs(argv: readonly string[]): CliArgs {
+/**
+ * Parses `process.argv.slice(2)`; `env` supplies `PORT` / `HOST` when the flags do not. Throws
+ * `UsageError` on anything it cannot honour.
+ */
+export function parseArgs(argv: readonly string[], env: CliEnv = {}): CliArgs {
   const positionals: string[] = []
   const values = new Map<string, string>()
   let accessLog: AccessLogFormat = 'off'
-  let help = false
-  let version = false
+  const switches = new Set<string>()
 
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!
@@ -110,10 +129,10 @@ export function parseArgs(argv: readonly string[]): CliArgs {
       positionals.push(arg)
       continue
     }
-    const alias = SHORT_ALIASES[arg]
     const eq = arg.indexOf('=')
+    const alias = SHORT_ALIASES[arg.slice(0, eq === -1 ? undefined : eq)]
     const name = alias ?? (arg.startsWith('--') ? arg.slice(2, eq === -1 ? undefined : eq) : '')
-    const inline = alias === undefined && eq !== -1 ? arg.slice(eq + 1) : undefined
+    const inline = eq !== -1 ? arg.slice(eq + 1) : undefined
     const spec = FLAGS.find((flag) => flag.name === name)
     if (spec === undefined) throw new UsageError(`unknown option ${arg.split('=')[0]}`)
 
@@ -123,8 +142,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
       else throw new UsageError(`--access-log takes no value or =json, got "${inline}"`)
     } else if (spec.value === undefined) {
       if (inline !== undefined) throw new UsageError(`--${name} takes no value`)
-      if (name === 'help') help = true
-      else version = true
+      switches.add(name)
     } else {
       let value = inline
       if (value === undefined) {
@@ -138,25 +156,34 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     }
   }
 
+  const help = switches.has('help')
+  const version = switches.has('version')
+  const watch = switches.has('watch')
+  const debug = switches.has('debug')
   if (help || version) {
-    return { appPath: '', options: {}, accessLog, tlsFiles: undefined, workers: undefined, maxRequests: 0, maxRequestsJitter: 0, help, version }
+    return { appPath: '', options: {}, accessLog, tlsFiles: undefined, workers: undefined, maxRequests: 0, maxRequestsJitter: 0, watch, debug, help, version }
   }
   if (positionals.length === 0) throw new UsageError('missing the app module, e.g. portico ./app.ts')
   if (positionals.length > 1) throw new UsageError(`expected one app module, got ${positionals.length}: ${positionals.join(' ')}`)
 
   const options: ServeOptions = {}
   const port = values.get('port')
-  if (port !== undefined) options.port = integerFlag('port', port, 0, 65535)
   const host = values.get('host')
-  if (host !== undefined) {
-    if (host === '') throw new UsageError('--host must not be empty')
-    options.hostname = host
-  }
   const unix = values.get('unix')
   if (unix !== undefined) {
     if (unix === '') throw new UsageError('--unix must not be empty')
     if (port !== undefined || host !== undefined) throw new UsageError('--unix cannot be combined with --port or --host')
     options.unix = unix
+  } else {
+    // The environment fills in what the command line leaves out; an empty variable is unset.
+    if (port !== undefined) options.port = integerFlag('port', port, 0, 65535)
+    else if (env.PORT !== undefined && env.PORT !== '') options.port = integerValue('PORT', env.PORT, 0, 65535)
+    if (host !== undefined) {
+      if (host === '') throw new UsageError('--host must not be empty')
+      options.hostname = host
+    } else if (env.HOST !== undefined && env.HOST !== '') {
+      options.hostname = env.HOST
+    }
   }
 
   const certPath = values.get('tls-cert')
@@ -195,14 +222,18 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   if (maxHeader !== undefined) limits.maxHeaderBytes = integerFlag('max-header-size', maxHeader, 1, Number.MAX_SAFE_INTEGER)
   if (Object.keys(limits).length > 0) options.limits = limits
 
-  return { appPath: positionals[0]!, options, accessLog, tlsFiles, workers, maxRequests, maxRequestsJitter, help: false, version: false }
+  return { appPath: positionals[0]!, options, accessLog, tlsFiles, workers, maxRequests, maxRequestsJitter, watch, debug, help: false, version: false }
 }
 
 function integerFlag(name: string, text: string, min: number, max: number): number {
+  return integerValue(`--${name}`, text, min, max)
+}
+
+function integerValue(label: string, text: string, min: number, max: number): number {
   // Digits only: Number() would also take '', '0x10', '1e3' and ' 8 '.
   const value = /^\d+$/.test(text) ? Number(text) : NaN
   if (!(value >= min && value <= max)) {
-    throw new UsageError(`--${name} must be an integer from ${min} to ${max}, got "${text}"`)
+    throw new UsageError(`${label} must be an integer from ${min} to ${max}, got "${text}"`)
   }
   return value
 }

@@ -2,30 +2,31 @@
  * The `portico` command: `portico ./app.ts --port 8000`. Loads the app module, starts the
  * current runtime's driver, prints one `Listening on <url>` line, and closes gracefully on
  * SIGINT / SIGTERM. Runs as is under Deno (`deno run -A cli/main.ts`) and Bun
- * (`bun cli/main.ts`); Node users go through `bin/portico.mjs`, which registers tsx first.
+ * (`bun cli/main.ts`); `bin/portico.mjs` runs it (or its build, dist/cli.js) for npm users.
  *
  * With `--workers N` (or `--max-requests`) this process becomes a supervisor instead
- * (`supervisor/`): it starts N copies of this command as workers, which take the
- * `serveWorker()` path below, and handles SIGHUP (rolling restart) and SIGINT / SIGTERM.
+ * (`supervise.ts`): it starts N copies of this command as workers, which take the
+ * `serveWorker()` path below. With `--watch` it becomes a watcher (`watch.ts`) that runs this
+ * command without `--watch` as a child and restarts it when a source file changes.
  *
- * Exit codes: 0 after a graceful stop, 1 if the server fails, 2 for a bad command line or an
- * app that cannot be loaded.
+ * Exit codes: 0 after a graceful stop, 1 if the server fails (the port is taken…), 2 for a bad
+ * command line, a missing permission or an app that cannot be loaded.
  * @module
  */
-import { existsSync, readFileSync } from 'node:fs'
-import net from 'node:net'
-import os from 'node:os'
+import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import process from 'node:process'
 import type { App, ServeOptions, Server } from '../core/server/options.ts'
-import type { Launcher } from '../supervisor/launcher.ts'
-import { supervise } from '../supervisor/supervisor.ts'
-import { isWorker, serveWorker } from '../supervisor/worker.ts'
-import { formatCommonLog, formatJsonLog } from './access-log.ts'
-import { formatUsage, parseArgs, UsageError } from './args.ts'
-import { describeError, loadApp } from './load-app.ts'
 import { detectRuntime } from '../runtimes/shared.ts'
-import type { CliArgs } from './args.ts'
+import { missingPermissions, readEnv, type DenoNeed } from '../supervisor/deno-permissions.ts'
+import { exitWorker, isWorker, serveWorker } from '../supervisor/worker.ts'
+import { formatCommonLog, formatJsonLog } from './access-log.ts'
+import { formatUsage, parseArgs, UsageError, type CliArgs } from './args.ts'
+import { describeListenError, type ListenTarget } from './listen-check.ts'
+import { AppLoadError, describeError, formatAppLoadError, loadApp } from './load-app.ts'
+import { childArgs, freePort, runSupervisor } from './supervise.ts'
+import { readTlsFiles, TlsFileError } from './tls-files.ts'
+import { projectRoot, runWatcher } from './watch.ts'
 
 /** gunicorn's `graceful_timeout` is 30 s; workers mode follows it (one process keeps 10 s). */
 const WORKERS_GRACEFUL_TIMEOUT = 30_000
@@ -37,9 +38,9 @@ interface Driver {
 async function main(argv: readonly string[]): Promise<void> {
   let args: CliArgs
   try {
-    args = parseArgs(argv)
+    args = parseArgs(argv, { PORT: readEnv('PORT'), HOST: readEnv('HOST') })
   } catch (error) {
-    if (error instanceof UsageError) fail(`${error.message} (see portico --help)`)
+    if (error instanceof UsageError) fail(`${error.message} (see portico --help)`, 2)
     throw error
   }
   if (args.help) {
@@ -53,13 +54,24 @@ async function main(argv: readonly string[]): Promise<void> {
 
   const options: ServeOptions = { ...args.options }
   if (args.workers !== undefined) options.gracefulTimeout ??= WORKERS_GRACEFUL_TIMEOUT
-  if (args.workers !== undefined && !isWorker()) return runSupervisor(args, argv, options)
   const worker = isWorker()
+  if (!worker) {
+    const missing = missingPermissions(denoNeeds(args, options))
+    if (missing !== undefined) fail(missing, 2)
+  }
+  if (args.watch) return watch(args, argv, options)
+  if (args.workers !== undefined && !worker) return runSupervisor(args, argv, options, fail)
+  const target: ListenTarget = options.unix !== undefined
+    ? { unix: options.unix }
+    : { hostname: options.hostname ?? '0.0.0.0', port: options.port ?? 8000 }
 
   if (args.tlsFiles !== undefined) {
-    options.tls = {
-      cert: readText(args.tlsFiles.certPath, '--tls-cert'),
-      key: readText(args.tlsFiles.keyPath, '--tls-key'),
+    try {
+      options.tls = readTlsFiles(args.tlsFiles)
+    } catch (error) {
+      if (!(error instanceof TlsFileError)) throw error
+      if (worker) return exitWorker(error.message)
+      fail(error.message, 2)
     }
   }
   if (args.accessLog !== 'off') {
@@ -74,21 +86,33 @@ async function main(argv: readonly string[]): Promise<void> {
     process.stdout.write(`Listening on ${address.url.replace(/\/$/, '')}\n`)
   }
 
-  const app = await loadApp(args.appPath).catch((error: unknown) => fail(describeError(error)))
+  const prefix = worker ? `[${process.pid}] ` : ''
+  let app: App
+  try {
+    app = await loadApp(args.appPath)
+  } catch (error) {
+    if (!(error instanceof AppLoadError)) throw error
+    const lines = formatAppLoadError(error, args.appPath, args.debug)
+    process.stderr.write(lines.map((line, i) => `${prefix}${i === 0 ? 'portico: ' : ''}${line}\n`).join(''))
+    process.exit(2)
+  }
   const driver = await loadDriver()
 
   if (worker) {
     // The supervisor prints the one Listening line and logs each worker's start.
     options.onListen = () => {}
-    const prefix = `[${process.pid}]`
     const log = (message: string, error?: unknown): void =>
-      error === undefined ? console.error(prefix, message) : console.error(prefix, message, error)
+      error === undefined ? console.error(prefix.trim(), message) : console.error(prefix.trim(), message, error)
     options.log = log
     try {
-      serveWorker(driver.serve, app, options, { maxRequests: args.maxRequests, maxRequestsJitter: args.maxRequestsJitter, log })
+      serveWorker(driver.serve, app, options, {
+        maxRequests: args.maxRequests,
+        maxRequestsJitter: args.maxRequestsJitter,
+        log,
+        describeListenError: (error) => describeListenError(error, target),
+      })
     } catch (error) {
-      process.stderr.write(`${prefix} portico: cannot start the server: ${describeError(error)}\n`)
-      process.exit(1)
+      exitWorker(`cannot start the server: ${describeError(error)}`)
     }
     return
   }
@@ -97,8 +121,7 @@ async function main(argv: readonly string[]): Promise<void> {
   try {
     server = driver.serve(app, options)
   } catch (error) {
-    process.stderr.write(`portico: cannot start the server: ${describeError(error)}\n`)
-    process.exit(1)
+    fail(`cannot start the server: ${describeError(error)}`, 1)
   }
 
   let stopping = false
@@ -111,98 +134,73 @@ async function main(argv: readonly string[]): Promise<void> {
     stopping = true
     server.close().then(
       () => process.exit(0),
-      (error: unknown) => {
-        process.stderr.write(`portico: error while closing: ${describeError(error)}\n`)
-        process.exit(1)
-      },
+      (error: unknown) => fail(`error while closing: ${describeError(error)}`, 1),
     )
   }
   process.on('SIGINT', stop)
   process.on('SIGTERM', stop)
+  // A single process cannot import a changed app again (modules are cached): say so rather
+  // than die, as the default action of SIGHUP would.
+  process.on('SIGHUP', () => {
+    process.stderr.write('portico: SIGHUP ignored: one process cannot reload its app; use --workers (rolling restart on SIGHUP) or --watch\n')
+  })
+  // Started by `--watch`: stop with the watcher.
+  if (process.send !== undefined) process.on('disconnect', stop)
 
   try {
     await server.ready()
   } catch (error) {
-    process.stderr.write(`portico: cannot listen: ${describeError(error)}\n`)
-    process.exit(1)
+    fail(await describeListenError(error, target), 1)
   }
 }
 
-/** The supervisor: starts the workers, maps signals to stop / reload, never loads the app. */
-async function runSupervisor(args: CliArgs, argv: readonly string[], options: ServeOptions): Promise<void> {
-  const onNode = detectRuntime() === 'node'
-  // Checked here as well: in a worker these failures would only become a respawn loop.
-  if (!existsSync(resolve(args.appPath))) fail(`cannot find ${args.appPath}`)
-  if (args.tlsFiles !== undefined) {
-    readText(args.tlsFiles.certPath, '--tls-cert')
-    readText(args.tlsFiles.keyPath, '--tls-key')
-  }
-  // Deno and Bun share a port with SO_REUSEPORT, which unix sockets do not have.
-  if (options.unix !== undefined && !onNode) fail('--unix with --workers needs Node (node:cluster shares the socket)')
-  const workers = args.workers === 'auto' ? cpuCount() : args.workers!
-
-  // Port 0 must be one port for every worker: with reusePort each would pick its own.
-  let workerArgv = [...argv]
+/** `--watch`: run this command without it as a child, restarted on changes. */
+async function watch(args: CliArgs, argv: readonly string[], options: ServeOptions): Promise<void> {
+  let childArgv = argv.filter((arg) => arg !== '--watch')
+  // Port 0 picks one port for every restart, so the URL stays the same.
   if (options.unix === undefined && options.port === 0) {
-    workerArgv = [...argv, '--port', String(await freePort(options.hostname ?? '0.0.0.0'))]
+    childArgv = [...childArgv, '--port', String(await freePort(options.hostname ?? '0.0.0.0'))]
   }
-  let launcher: Launcher
-  if (onNode) {
-    launcher = (await import('../supervisor/cluster-launcher.ts')).clusterLauncher({ args: workerArgv })
+  const log = (line: string): void => void process.stderr.write(`portico: ${line}\n`)
+  await runWatcher({ appPath: args.appPath, execPath: process.execPath, args: childArgs(args, options, childArgv, log), log })
+  process.exit(0)
+}
+
+/** What Deno must grant portico for this command line (nothing to check on Node and Bun). */
+function denoNeeds(args: CliArgs, options: ServeOptions): DenoNeed[] {
+  if (detectRuntime() !== 'deno') return []
+  const app = resolve(args.appPath)
+  const needs: DenoNeed[] = [{ descriptor: { name: 'read', path: app }, flag: '--allow-read', why: `load ${args.appPath}` }]
+  if (options.unix !== undefined) {
+    const path = resolve(options.unix)
+    needs.push({ descriptor: { name: 'read', path }, flag: '--allow-read', why: `listen on ${options.unix}` })
+    needs.push({ descriptor: { name: 'write', path }, flag: '--allow-write', why: `listen on ${options.unix}` })
   } else {
-    const { processLauncher, defaultWorkerArgs } = await import('../supervisor/process-launcher.ts')
-    launcher = processLauncher({ args: defaultWorkerArgs(workerArgv) })
+    const hostname = options.hostname ?? '0.0.0.0'
+    const port = options.port ?? 8000
+    const host = port === 0 ? hostname : `${hostname.includes(':') ? `[${hostname}]` : hostname}:${port}`
+    needs.push({ descriptor: { name: 'net', host }, flag: '--allow-net', why: `listen on ${host}` })
   }
-
-  const supervisor = supervise({ workers, launcher, gracefulTimeout: options.gracefulTimeout })
-  process.stderr.write(`[supervisor] pid ${process.pid}, starting ${workers} worker${workers === 1 ? '' : 's'}\n`)
-  let stopping = false
-  const stop = (): void => {
-    stopping = true
-    supervisor.stop().then(() => process.exit(0))
+  for (const path of [args.tlsFiles?.certPath, args.tlsFiles?.keyPath]) {
+    if (path !== undefined) needs.push({ descriptor: { name: 'read', path: resolve(path) }, flag: '--allow-read', why: `read ${path}` })
   }
-  process.on('SIGINT', stop)
-  process.on('SIGTERM', stop)
-  process.on('SIGHUP', () => void supervisor.reload())
-  await supervisor.start()
-  const url = supervisor.url
-  if (url !== undefined && !stopping) process.stdout.write(`Listening on ${url.replace(/\/$/, '')} (${workers} worker${workers === 1 ? '' : 's'})\n`)
-}
-
-function cpuCount(): number {
-  // availableParallelism respects CPU affinity; older runtimes only have cpus().
-  const count = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length
-  return Math.max(1, count)
-}
-
-function freePort(hostname: string): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const probe = net.createServer()
-    probe.once('error', reject)
-    probe.listen({ port: 0, host: hostname }, () => {
-      const address = probe.address()
-      const port = typeof address === 'object' && address !== null ? address.port : 0
-      probe.close(() => resolvePort(port))
-    })
-  })
+  const spawns = args.watch ? '--watch' : args.workers !== undefined ? '--workers' : undefined
+  if (spawns !== undefined) {
+    const execPath = process.execPath
+    needs.push({ descriptor: { name: 'run', command: execPath }, flag: '--allow-run', why: `${spawns} starts ${execPath}` })
+    needs.push({ descriptor: { name: 'env' }, flag: '--allow-env', why: `${spawns} passes the environment on` })
+  }
+  if (args.watch) needs.push({ descriptor: { name: 'read', path: projectRoot(args.appPath) }, flag: '--allow-read', why: 'watch the project' })
+  return needs
 }
 
 async function loadDriver(): Promise<Driver> {
   const name = detectRuntime()
-  // A computed specifier: typecheck must not require drivers that are not written yet.
-  const url = new URL(`../runtimes/${name}.ts`, import.meta.url).href
   try {
-    return (await import(url)) as Driver
+    // Literal specifiers, so that the build (dist/cli.js) bundles every driver.
+    return name === 'deno' ? await import('../runtimes/deno.ts') : name === 'bun' ? await import('../runtimes/bun.ts') : await import('../runtimes/node.ts')
   } catch (error) {
-    fail(`cannot load the ${name} driver: ${describeError(error)}`)
-  }
-}
-
-function readText(path: string, flag: string): string {
-  try {
-    return readFileSync(path, 'utf8')
-  } catch (error) {
-    fail(`${flag}: cannot read ${path}: ${describeError(error)}`)
+    fail(`cannot load the ${name} driver: ${describeError(error)}`, 1)
   }
 }
 
@@ -211,9 +209,15 @@ function readVersion(): string {
   return (JSON.parse(text) as { version: string }).version
 }
 
-function fail(message: string): never {
+function fail(message: string, code: number): never {
   process.stderr.write(`portico: ${message}\n`)
-  process.exit(2)
+  process.exit(code)
 }
 
-await main(process.argv.slice(2))
+try {
+  await main(process.argv.slice(2))
+} catch (error) {
+  // Deno refusing something not checked up front: its message names the flag.
+  if ((error as { name?: unknown } | null)?.name === 'NotCapable') fail(describeError(error), 2)
+  throw error
+}

@@ -5,8 +5,30 @@ describe('parseArgs', () => {
   it('takes the app path alone with empty options', () => {
     expect(parseArgs(['./app.ts'])).toEqual({
       appPath: './app.ts', options: {}, accessLog: 'off', tlsFiles: undefined,
-      workers: undefined, maxRequests: 0, maxRequestsJitter: 0, help: false, version: false,
+      workers: undefined, maxRequests: 0, maxRequestsJitter: 0, watch: false, debug: false, help: false, version: false,
     })
+  })
+
+  it('takes -p and -H as --port and --host', () => {
+    expect(parseArgs(['app.ts', '-p', '3000', '-H', '127.0.0.1']).options).toEqual({ port: 3000, hostname: '127.0.0.1' })
+    expect(parseArgs(['app.ts', '-p=3001']).options).toEqual({ port: 3001 })
+    expect(() => parseArgs(['app.ts', '-p', 'x'])).toThrow(/--port must be an integer/)
+  })
+
+  it('falls back on PORT and HOST from the environment, flags first', () => {
+    expect(parseArgs(['app.ts'], { PORT: '3000', HOST: '127.0.0.1' }).options).toEqual({ port: 3000, hostname: '127.0.0.1' })
+    expect(parseArgs(['app.ts', '--port', '4000', '-H', '::1'], { PORT: '3000', HOST: '127.0.0.1' }).options)
+      .toEqual({ port: 4000, hostname: '::1' })
+    expect(parseArgs(['app.ts'], { PORT: '', HOST: '' }).options).toEqual({})
+    // A unix socket has no port: the environment's is not an error, just unused.
+    expect(parseArgs(['app.ts', '--unix', '/tmp/p.sock'], { PORT: '3000', HOST: 'h' }).options).toEqual({ unix: '/tmp/p.sock' })
+    expect(() => parseArgs(['app.ts'], { PORT: 'http' })).toThrow(/^PORT must be an integer from 0 to 65535, got "http"$/)
+  })
+
+  it('takes --watch and --debug as switches', () => {
+    const args = parseArgs(['app.ts', '--watch', '--debug'])
+    expect([args.watch, args.debug]).toEqual([true, true])
+    expect(() => parseArgs(['app.ts', '--watch=src'])).toThrow(/--watch takes no value/)
   })
 
   it('maps every value flag, in both --flag v and --flag=v forms', () => {
@@ -113,7 +135,8 @@ describe('parseArgs', () => {
   it('rejects unknown options, naming them', () => {
     expect(() => parseArgs(['app.ts', '--prot', '80'])).toThrow(/unknown option --prot/)
     expect(() => parseArgs(['app.ts', '--prot=80'])).toThrow(/unknown option --prot$/)
-    expect(() => parseArgs(['app.ts', '-p', '80'])).toThrow(/unknown option -p/)
+    expect(() => parseArgs(['app.ts', '-x', '80'])).toThrow(/unknown option -x/)
+    expect(() => parseArgs(['app.ts', '-P', '80'])).toThrow(/unknown option -P/)
   })
 
   it('rejects a missing value, including one eaten by the next flag', () => {
