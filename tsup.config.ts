@@ -2,7 +2,9 @@ import { defineConfig } from 'tsup'
 
 // One bundle per public entry, ESM + CJS + .d.ts. The runtime modules (node:*, bun) and the
 // optional peer hono stay external; core is bundled into each driver so every entry stands alone.
-export default defineConfig({
+// The CLI (second config) is one ESM file, dist/cli.js, that bin/portico.mjs runs on every
+// runtime: Deno does not strip types under node_modules, so the package needs it built.
+export default defineConfig([{
   entry: {
     core: 'core/mod.ts',
     node: 'runtimes/node.ts',
@@ -14,9 +16,18 @@ export default defineConfig({
   },
   format: ['esm', 'cjs'],
   dts: true,
-  clean: true,
+  clean: ['!cli.js'], // the CLI's, built alongside
   target: 'es2022',
   platform: 'neutral',
   external: [/^node:/, 'bun', /^hono(\/|$)/],
   outDir: 'dist',
-})
+}, {
+  entry: { cli: 'cli/main.ts' },
+  format: ['esm'], // top-level await
+  splitting: false,
+  clean: false,
+  target: 'es2022',
+  platform: 'neutral',
+  external: [/^node:/, 'bun'],
+  outDir: 'dist',
+}])
