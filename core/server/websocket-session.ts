@@ -9,6 +9,11 @@
  *   the socket with 1011.
  * - Writes leave in the order they were made. While a compressed send is being deflated,
  *   later writes queue behind it.
+ * - The frames written while the events of one read are handled (the echoes of a batch of
+ *   pipelined messages, say) leave as one write, as uWebSockets corks them: one syscall per
+ *   read instead of one per message. The cork is never held across an await, holds at most
+ *   `CORK_BYTES`, and is flushed before anything that writes around it (a deflate, a failure,
+ *   the end), so the order above holds.
  * - Memory is bounded: inbound by `maxPayloadLength` (1009), outbound by
  *   `backpressureLimit` (sends beyond it are dropped and return 0, or close with 1008).
  * - `close` runs exactly once, with the code of the closing handshake, or 1006.
@@ -48,6 +53,8 @@ export interface SessionStart {
 const EMPTY = new Uint8Array(0)
 /** How long a close we started waits for the peer's Close before the TCP connection goes. */
 const CLOSE_TIMEOUT_MS = 5000
+/** Corked frames are written once they reach this size; a frame this big is never copied into a cork. */
+const CORK_BYTES = 16 * 1024
 
 /** See the module comment. */
 export class WebSocketSession implements SocketSession {
@@ -65,7 +72,9 @@ export class WebSocketSession implements SocketSession {
   private awaitingPong = false
   /** Bytes handed to the transport whose write has not completed, plus those queued behind a deflate. */
   private pending = 0
+  /** Frames held by a cork (`cork()`, or while dispatching a read's events), and their size. */
   private corked: Uint8Array[] | null = null
+  private corkedBytes = 0
   /** The read in flight, if any: a close that starts meanwhile must reuse it. */
   private reading: Promise<Uint8Array | null> | null = null
   /** Writes wait here while a compressed message is being deflated. */
@@ -125,12 +134,23 @@ export class WebSocketSession implements SocketSession {
 
   /** Handles every event the engine has; false once the connection is over. */
   private async dispatchEvents(): Promise<boolean> {
+    this.corked = []
+    try {
+      return await this.dispatchCorked()
+    } finally {
+      this.uncork()
+    }
+  }
+
+  /** `dispatchEvents` with the cork on, except across an await. */
+  private async dispatchCorked(): Promise<boolean> {
     for (;;) {
       let event
       try {
         event = this.engine.next()
       } catch (error) {
         if (!(error instanceof RemoteWebSocketError)) throw error
+        this.flushCorked()
         this.writeNow(error.closeFrame)
         this.end(error.closeCode, error.message, false)
         return false
@@ -139,9 +159,14 @@ export class WebSocketSession implements SocketSession {
       switch (event.type) {
         case 'message': {
           let done = finishMessage(event, this.start.codec, this.settings.maxPayloadLength)
-          if (done instanceof Promise) done = await done
+          if (done instanceof Promise) {
+            this.uncork()
+            done = await done
+            if (!this.ended) this.corked = []
+          }
           if (this.ended) return false
           if (done.type === 'invalid') {
+            this.flushCorked()
             this.writeNow(this.engine.fail(done.closeCode))
             this.end(done.closeCode, done.code, false)
             return false
@@ -253,12 +278,11 @@ export class WebSocketSession implements SocketSession {
 
   cork<T>(callback: () => T): T {
     if (this.corked !== null) return callback()
-    const parts: Uint8Array[] = (this.corked = [])
+    this.corked = []
     try {
       return callback()
     } finally {
-      this.corked = null
-      if (parts.length > 0 && !this.ended) this.write(parts.length === 1 ? parts[0]! : concatBytes(parts))
+      this.uncork()
     }
   }
 
@@ -276,6 +300,8 @@ export class WebSocketSession implements SocketSession {
   }
 
   private sendCompressed(opcode: MessageOpcode, data: Uint8Array, codec: DeflateCodec): number {
+    // What was corked before this message goes before it, not behind the deflate.
+    this.flushCorked()
     const size = data.length
     this.pending += size
     // One deflate at a time: with context takeover each depends on the previous one.
@@ -286,12 +312,40 @@ export class WebSocketSession implements SocketSession {
     return -1
   }
 
-  /** Writes in order: behind a pending deflate if there is one. */
+  /** Writes in order: into the cork if there is one, else behind a pending deflate if any. */
   private write(bytes: Uint8Array): number {
-    if (this.corked !== null) {
-      this.corked.push(bytes)
+    const parts = this.corked
+    if (parts !== null) {
+      if (bytes.length >= CORK_BYTES) {
+        // Big: what waits goes first, then this one uncopied.
+        this.flushCorked()
+        return this.writeInOrder(bytes)
+      }
+      parts.push(bytes)
+      this.corkedBytes += bytes.length
+      if (this.corkedBytes >= CORK_BYTES) this.flushCorked()
       return bytes.length
     }
+    return this.writeInOrder(bytes)
+  }
+
+  /** Writes what the cork holds as one write; the cork stays on. */
+  private flushCorked(): void {
+    const parts = this.corked
+    if (parts === null || parts.length === 0) return
+    this.corked = []
+    this.corkedBytes = 0
+    if (!this.ended) this.writeInOrder(parts.length === 1 ? parts[0]! : concatBytes(parts))
+  }
+
+  /** Writes what the cork holds and takes the cork off. */
+  private uncork(): void {
+    this.flushCorked()
+    this.corked = null
+  }
+
+  /** Behind a pending deflate if there is one, else at once. */
+  private writeInOrder(bytes: Uint8Array): number {
     if (this.chain === null) return this.writeNow(bytes)
     this.pending += bytes.length
     this.enqueue(() => {
@@ -355,6 +409,9 @@ export class WebSocketSession implements SocketSession {
   /** The connection is over: tell the app once, leave the topics, free the transport. */
   private end(code: number, reason: string, abort: boolean): void {
     if (this.ended) return
+    // Frames corked before the end (an echoed Close, say) still go, unless the socket is aborted.
+    if (!abort) this.flushCorked()
+    this.corked = null
     this.ended = true
     this.deadline = 0
     this.topics.leaveAll(this)
