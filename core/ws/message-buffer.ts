@@ -24,7 +24,9 @@ export class MessageBuffer {
     const needed = this.length + incoming
     if (needed <= this.bytes.length) return
     const ceiling = this.length + announced
-    const capacity = Math.max(needed, Math.min(Math.max(2 * this.bytes.length, INITIAL_CAPACITY), ceiling))
+    // Twice what is needed (within what was received, ×2), so a frame that arrives in two
+    // reads is not copied again for the second; never past what the frame announced.
+    const capacity = Math.max(needed, Math.min(Math.max(2 * needed, INITIAL_CAPACITY), ceiling))
     const next = new Uint8Array(capacity)
     next.set(this.bytes.subarray(0, this.length))
     this.bytes = next
