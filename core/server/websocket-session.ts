@@ -132,69 +132,67 @@ export class WebSocketSession implements SocketSession {
     }
   }
 
-  /** Handles every event the engine has; false once the connection is over. */
+  /**
+   * Handles every event the engine has; false once the connection is over. The cork is on
+   * meanwhile, except across an await.
+   */
   private async dispatchEvents(): Promise<boolean> {
     this.corked = []
     try {
-      return await this.dispatchCorked()
+      for (;;) {
+        let event
+        try {
+          event = this.engine.next()
+        } catch (error) {
+          if (!(error instanceof RemoteWebSocketError)) throw error
+          this.flushCorked()
+          this.writeNow(error.closeFrame)
+          this.end(error.closeCode, error.message, false)
+          return false
+        }
+        if (event === NEED_DATA) return true
+        switch (event.type) {
+          case 'message': {
+            let done = finishMessage(event, this.start.codec, this.settings.maxPayloadLength)
+            if (done instanceof Promise) {
+              this.uncork()
+              done = await done
+              if (!this.ended) this.corked = []
+            }
+            if (this.ended) return false
+            if (done.type === 'invalid') {
+              this.flushCorked()
+              this.writeNow(this.engine.fail(done.closeCode))
+              this.end(done.closeCode, done.code, false)
+              return false
+            }
+            const data = done.type === 'binary' && this.socket.binaryType === 'arraybuffer'
+              ? done.data.slice().buffer as unknown as Uint8Array
+              : done.data
+            this.call(this.handler.message, data)
+            break
+          }
+          case 'ping':
+            // RFC 6455 §5.5.2: answer with a Pong carrying the same data.
+            if (this.engine.state === 'open') this.write(this.engine.send({ type: 'pong', data: event.data }))
+            this.call(this.handler.ping, event.data)
+            break
+          case 'pong':
+            this.awaitingPong = false
+            this.call(this.handler.pong, event.data)
+            break
+          case 'close':
+            // §5.5.1: echo the peer's Close (unless it answers ours), then the server closes TCP.
+            if (this.engine.state === 'remote-closing') this.write(this.engine.send({ type: 'close' }))
+            this.end(event.code === CloseCode.noStatus ? CloseCode.noStatus : event.code, event.reason, false)
+            return false
+          case 'closed':
+            this.end(event.clean ? CloseCode.normal : CloseCode.abnormal, '', false)
+            return false
+        }
+      }
     } finally {
       this.uncork()
-    }
-  }
-
-  /** `dispatchEvents` with the cork on, except across an await. */
-  private async dispatchCorked(): Promise<boolean> {
-    for (;;) {
-      let event
-      try {
-        event = this.engine.next()
-      } catch (error) {
-        if (!(error instanceof RemoteWebSocketError)) throw error
-        this.flushCorked()
-        this.writeNow(error.closeFrame)
-        this.end(error.closeCode, error.message, false)
-        return false
-      }
-      if (event === NEED_DATA) return true
-      switch (event.type) {
-        case 'message': {
-          let done = finishMessage(event, this.start.codec, this.settings.maxPayloadLength)
-          if (done instanceof Promise) {
-            this.uncork()
-            done = await done
-            if (!this.ended) this.corked = []
-          }
-          if (this.ended) return false
-          if (done.type === 'invalid') {
-            this.flushCorked()
-            this.writeNow(this.engine.fail(done.closeCode))
-            this.end(done.closeCode, done.code, false)
-            return false
-          }
-          const data = done.type === 'binary' && this.socket.binaryType === 'arraybuffer'
-            ? done.data.slice().buffer as unknown as Uint8Array
-            : done.data
-          this.call(this.handler.message, data)
-          break
-        }
-        case 'ping':
-          // RFC 6455 §5.5.2: answer with a Pong carrying the same data.
-          if (this.engine.state === 'open') this.write(this.engine.send({ type: 'pong', data: event.data }))
-          this.call(this.handler.ping, event.data)
-          break
-        case 'pong':
-          this.awaitingPong = false
-          this.call(this.handler.pong, event.data)
-          break
-        case 'close':
-          // §5.5.1: echo the peer's Close (unless it answers ours), then the server closes TCP.
-          if (this.engine.state === 'remote-closing') this.write(this.engine.send({ type: 'close' }))
-          this.end(event.code === CloseCode.noStatus ? CloseCode.noStatus : event.code, event.reason, false)
-          return false
-        case 'closed':
-          this.end(event.clean ? CloseCode.normal : CloseCode.abnormal, '', false)
-          return false
-      }
     }
   }
 
