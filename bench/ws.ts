@@ -381,11 +381,17 @@ function medianRun(row: Row): RunResult | null {
   const m = median(row.runs.map((r) => r.messagesPerSecond))
   return row.runs.reduce((best, r) => (Math.abs(r.messagesPerSecond - m) < Math.abs(best.messagesPerSecond - m) ? r : best))
 }
+/** ±half the min–max range of messages/s, in % of the median. */
+function spreadOf(row: Row): number {
+  const rates = row.runs.map((r) => r.messagesPerSecond)
+  return ((Math.max(...rates) - Math.min(...rates)) / 2 / median(rates)) * 100
+}
 const int = (n: number): string => Math.round(n).toLocaleString('en-US')
 const pct = (n: number): string => `${Math.round(n * 100)}%`
 
 /** What limits a run: the core that was full. */
 function boundBy(run: RunResult): string {
+  if (run.loadShare >= 0.9 && run.cpuShare >= 0.9) return 'both cores full †'
   if (run.loadShare >= 0.9) return 'load generator †'
   if (run.cpuShare >= 0.9) return 'server CPU'
   return 'neither core full'
@@ -426,8 +432,9 @@ minute) for the machine to be idle.`)
   out.push('')
   out.push('Servers (bench/servers/ws-*.ts): ' + SERVERS.map((s) => `${s.name}: ${s.what}`).join('; ') + '.')
   out.push('')
-  out.push(`† load-generator-bound: the generator used 90% of core 1 or more; the server could echo more than it
-was sent, so its messages/s is a floor and CPU µs/msg is the figure to compare.
+  out.push(`† load-generator-bound: the generator used 90% of core 1 or more, so the server might have echoed more
+than it was sent: its messages/s is a floor and CPU µs/msg is the figure to compare ("both cores full":
+the server's core was full too).
 ‡ disturbed: other CPU at 20% of a core or more.
 ratio vs peer: messages/s over the peer's, and in parentheses the peer's CPU µs/msg over ours (above 1 = we spend
 less CPU per message).`)
@@ -445,8 +452,7 @@ less CPU per message).`)
         out.push(`| ${row.server} | ${row.runtime} | failed | | | | | | | | | |`)
         continue
       }
-      const rates = row.runs.map((r) => r.messagesPerSecond)
-      const spread = ((Math.max(...rates) - Math.min(...rates)) / 2 / median(rates)) * 100
+      const spread = spreadOf(row)
       const disturbed = run.otherShare >= 0.2 ? ' ‡' : ''
       const def = SERVERS.find((s) => s.name === row.server)
       out.push(`| ${row.server} | ${row.runtime} | ${int(run.messagesPerSecond)}${run.loadShare >= 0.9 ? ' †' : ''}${disturbed} | ${run.mbps.toFixed(1)} |` +
@@ -468,7 +474,8 @@ less CPU per message).`)
       const rate = a.messagesPerSecond / b.messagesPerSecond
       const cpu = b.cpuUsPerMessage / a.cpuUsPerMessage
       const floor = b.loadShare >= 0.9 ? ` (${def.peer!.name} load-generator-bound: its figure is a floor)` : ''
-      goals.push(`| ${def.runtime}: ≥ ${def.peer!.goal}× ${def.peer!.name} | ${scenario.id} | ${rate.toFixed(2)}× messages/s, ${cpu.toFixed(2)}× CPU/msg${floor} | ${rate >= def.peer!.goal ? 'yes' : 'no'} |`)
+      const unstable = spreadOf(peer!) > 15 ? ` (${def.peer!.name}'s runs spread ±${spreadOf(peer!).toFixed(0)}%)` : ''
+      goals.push(`| ${def.runtime}: ≥ ${def.peer!.goal}× ${def.peer!.name} | ${scenario.id} | ${rate.toFixed(2)}× messages/s, ${cpu.toFixed(2)}× CPU/msg${floor}${unstable} | ${rate >= def.peer!.goal ? 'yes' : 'no'} |`)
     }
   }
   if (goals.length > 0) {
