@@ -113,6 +113,14 @@ export class ConnectionLoop implements ExchangeStream, Upgrader, BodyHost, Write
     this.deadline.set('idle', this.settings.runtime.now(), FIRST_REQUEST_GRACE_MS)
   }
 
+  /**
+   * A graceful close is coming (the shutdown delay): the next response closes the connection.
+   * An idle connection stays open until then, since a balancer may still send on it.
+   */
+  drain(): void {
+    if (this.session === null) this.conn.disableKeepAlive()
+  }
+
   /** Forced shutdown. */
   destroy(): void {
     if (this.session !== null) return this.session.terminate()

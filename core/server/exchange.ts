@@ -12,9 +12,11 @@ import { LightRequest, type BodySource } from '../fetch/light-request.ts'
 import { isForbiddenMethod, requestUrl, type LocalAddress } from '../fetch/request-url.ts'
 import { getHeader, type HeaderList } from '../http/field-list.ts'
 import { resolveForwarded } from '../proxy/forwarded.ts'
+import { overloadedResponse } from './admission.ts'
 import type { ConnectionInfo } from './connection-info.ts'
 import { writeResponse, type ResponseSink } from './response-writer.ts'
 import type { ServerSettings } from './settings.ts'
+import type { RequestObservation } from './telemetry.ts'
 
 /** A request head as any protocol delivers it. */
 export interface ExchangeHead {
@@ -57,14 +59,32 @@ export interface ExchangeStream {
 }
 
 /**
+ * What ends with the exchange when telemetry or the concurrency limit is on: the in-flight
+ * count and the observation. Allocated only then.
+ */
+interface Tracking {
+  observation: RequestObservation | null
+  counted: boolean
+  /** What the app threw, if it did. */
+  error: unknown
+  ended: boolean
+}
+
+/**
  * Runs one exchange. Synchronous when the app answers synchronously and the response is
  * written without waiting (the common case): no promise, no microtask hop per request.
  * Otherwise returns a promise that resolves once the response is written.
  */
 export function runExchange(stream: ExchangeStream, head: ExchangeHead, settings: ServerSettings): void | Promise<void> {
   const start = settings.runtime.now()
+  const admission = settings.admission
+  // Answered before anything else, so that a balancer sees draining even under overload.
+  if (admission.healthPath !== null && admission.isHealthCheck(head.target)) {
+    return respond(stream, head, settings, admission.healthResponse(), start, null)
+  }
   let info = stream.info
   let url: string | null
+  let scheme = settings.scheme
   if (stream.trustsPeer) {
     const client = resolveForwarded(
       { address: info.remoteAddress, port: info.remotePort },
@@ -80,52 +100,80 @@ export function runExchange(stream: ExchangeStream, head: ExchangeHead, settings
         localPort: info.localPort,
       }, false)
     }
-    const scheme = client.proto ?? settings.scheme
+    if (client.proto !== undefined) scheme = client.proto
     // A forwarded host replaces Host for origin-form targets; absolute-form keeps its own.
     url = client.host !== undefined && head.target.charCodeAt(0) === 0x2f
       ? `${scheme}://${client.host}${head.target}`
       : requestUrl(head.target, head.headers, scheme, stream.local)
   } else {
-    url = requestUrl(head.target, head.headers, settings.scheme, stream.local)
+    url = requestUrl(head.target, head.headers, scheme, stream.local)
   }
-  let response: Response | Promise<Response>
+  let response: Response | Promise<Response> | null = null
+  let request: LightRequest | null = null
+  let counted = false
   if (isForbiddenMethod(head.method)) {
     // Fetch cannot represent CONNECT, TRACE or TRACK (some runtimes' Request accepts them
     // anyway), so no app can answer them; the same 501 on every runtime.
     response = errorResponse(501)
   } else if (url === null) {
     response = errorResponse(400, 'invalid request-target')
+  } else if (admission.isFull) {
+    response = overloadedResponse()
   } else {
     // Fetch forbids a body on GET/HEAD; one sent anyway is drained after the response.
     const withBody = head.hasBody && head.method !== 'GET' && head.method !== 'HEAD'
-    const request = new LightRequest(head.method, url, head.headers, withBody ? stream.body : null, info)
+    request = new LightRequest(head.method, url, head.headers, withBody ? stream.body : null, info)
     stream.attach(request, !withBody)
-    response = callApp(settings.handler, request as unknown as Request, info, (error, req) =>
-      // After upgrade() a Bun app returns nothing: not an error.
-      stream.failure !== null || stream.upgrading
-        ? Promise.resolve(failureResponse(stream.failure ?? UPGRADED))
-        : fallbackResponse(error, req, settings.failure))
+    if (admission.maxConcurrentRequests > 0) {
+      admission.inFlight++
+      counted = true
+    }
   }
-  if (response instanceof Promise) return response.then((r) => respond(stream, head, settings, r, start))
-  return respond(stream, head, settings, response, start)
+  const telemetry = settings.telemetry
+  const observation = telemetry === null
+    ? null
+    : telemetry.requestStarted({ method: head.method, url, scheme, protocolVersion: head.version, headers: head.headers, info, request: request as Request | null })
+  const tracking: Tracking | null = observation !== null || counted ? { observation, counted, error: undefined, ended: false } : null
+  if (request !== null) {
+    const app = request as unknown as Request
+    const failed = (error: unknown, req: Request): Promise<Response> => {
+      // After upgrade() a Bun app returns nothing: not an error.
+      if (stream.failure !== null || stream.upgrading) return Promise.resolve(failureResponse(stream.failure ?? UPGRADED))
+      if (tracking !== null) tracking.error = error
+      return fallbackResponse(error, req, settings.failure)
+    }
+    response = observation === null
+      ? callApp(settings.handler, app, info, failed)
+      : observation.run(() => callApp(settings.handler, app, info, failed))
+  }
+  const result = response instanceof Promise
+    ? response.then((r) => respond(stream, head, settings, r, start, tracking))
+    : respond(stream, head, settings, response!, start, tracking)
+  if (tracking === null || result === undefined) return result
+  return result.then(undefined, (error: unknown) => {
+    exchangeEnded(settings, tracking, 0, true)
+    throw error
+  })
 }
 
 /** The app has answered: its response (or the protocol's error, or the switch) goes out. */
-function respond(stream: ExchangeStream, head: ExchangeHead, settings: ServerSettings, response: Response, start: number): void | Promise<void> {
+function respond(stream: ExchangeStream, head: ExchangeHead, settings: ServerSettings, response: Response, start: number, tracking: Tracking | null): void | Promise<void> {
   if (stream.failure !== null) response = failureResponse(stream.failure)
-  if (stream.isClosed) return
+  if (stream.isClosed) return exchangeEnded(settings, tracking, 0, true)
   if (stream.upgrading && stream.failure === null) {
     const switched = stream.switchProtocols()
-    if (switched === undefined) return logAccess(stream, head, settings, start, 101, 0)
-    return switched.then(() => logAccess(stream, head, settings, start, 101, 0))
+    if (switched === undefined) return logAccess(stream, head, settings, start, 101, 0, tracking)
+    return switched.then(() => logAccess(stream, head, settings, start, 101, 0, tracking))
   }
   const status = response.status
   const written = writeResponse(response, head.method, stream.sink, settings.log)
-  if (typeof written === 'number') return logAccess(stream, head, settings, start, status, written)
-  return written.then((bytes) => logAccess(stream, head, settings, start, status, bytes))
+  if (typeof written === 'number') return logAccess(stream, head, settings, start, status, written, tracking)
+  return written.then((bytes) => logAccess(stream, head, settings, start, status, bytes, tracking))
 }
 
-function logAccess(stream: ExchangeStream, head: ExchangeHead, settings: ServerSettings, start: number, status: number, bytes: number): void {
+function logAccess(stream: ExchangeStream, head: ExchangeHead, settings: ServerSettings, start: number, status: number, bytes: number, tracking: Tracking | null): void {
+  // A write that failed closed the stream: the client did not get the whole response.
+  if (tracking !== null) exchangeEnded(settings, tracking, status, stream.isClosed && status !== 101)
   if (settings.accessLog !== undefined) {
     settings.accessLog({
       time: start,
@@ -141,6 +189,14 @@ function logAccess(stream: ExchangeStream, head: ExchangeHead, settings: ServerS
       userAgent: getHeader(head.headers, 'user-agent'),
     })
   }
+}
+
+/** Releases the exchange's place and ends its observation, once. */
+function exchangeEnded(settings: ServerSettings, tracking: Tracking | null, status: number, aborted: boolean): void {
+  if (tracking === null || tracking.ended) return
+  tracking.ended = true
+  if (tracking.counted) settings.admission.inFlight--
+  tracking.observation?.end({ status, error: tracking.error, aborted })
 }
 
 /** Stands in for the response of an app that upgraded; never written. */

@@ -6,9 +6,11 @@
 import type { App, FetchHandler, ServeInfo } from '../fetch/app.ts'
 import type { WebSocketHandler, WebSocketSendData } from '../fetch/websocket-api.ts'
 import type { Limits } from '../http1/limits.ts'
+import type { Telemetry } from './telemetry.ts'
 
 export type { App, FetchHandler, ServeInfo }
 export type * from '../fetch/websocket-api.ts'
+export type * from './telemetry.ts'
 
 /** One line of the access log, handed to `accessLog` after each response. */
 export interface AccessLogEntry {
@@ -100,6 +102,38 @@ export interface ServeOptions {
    * family is ignored, since a proxy passes it through from the client. Default `'x-forwarded'`.
    */
   forwardedHeaders?: 'x-forwarded' | 'forwarded'
+  /**
+   * Requests in flight (being answered, on every connection) beyond which a new request gets
+   * 503 with `Retry-After: 1` at once instead of waiting (uvicorn's `--limit-concurrency`).
+   * An app that never returns holds its place. Default: no limit.
+   */
+  maxConcurrentRequests?: number
+  /** Open connections (WebSockets included) beyond which a new one is closed at accept. Default: no limit. */
+  maxConnections?: number
+  /**
+   * On a graceful `close()` (SIGTERM in the CLI), keep listening and serving for this many ms
+   * before stopping, with every response marked `Connection: close` and the health path
+   * answering 503, so a load balancer takes the instance out of rotation before it stops
+   * accepting. Then the usual drain follows. Default 0.
+   */
+  shutdownDelay?: number
+  /**
+   * A path Portico answers itself, before the app and any limit: 200 while serving, 503 from
+   * the start of a graceful close, for load balancer health checks and readiness probes.
+   * Any method; a query string is ignored. Not traced. Default: none.
+   */
+  healthPath?: string
+  /**
+   * Observes every request and connection (OpenTelemetry: `otel()` from `portico/otel`).
+   * Default: none, at the cost of one check per request.
+   */
+  telemetry?: Telemetry
+  /**
+   * Serve on an inherited listening socket, by file descriptor (systemd socket activation:
+   * fds start at 3), instead of binding `port`/`hostname`/`unix`. Node and Bun only: Deno's
+   * `Deno.listen` cannot adopt a descriptor.
+   */
+  fd?: number
 }
 
 /** Where the server listens. */

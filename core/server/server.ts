@@ -46,15 +46,26 @@ export function startServer(app: App, options: ServeOptions, runtime: Runtime, l
   const listening = Promise.resolve()
     .then(() =>
       listen((transport) => {
+        const telemetry = settings.telemetry
+        if (connections.size >= settings.maxConnections) {
+          // Closed before a byte is read: the cheapest refusal, and memory stays bounded.
+          if (telemetry !== null) telemetry.connectionOpened?.(true)
+          return transport.abort()
+        }
         const connection = new ConnectionLoop(settings, transport)
         connections.add(connection)
+        if (telemetry !== null) telemetry.connectionOpened?.(false)
         connection.onClosed = () => {
           connections.delete(connection)
+          if (telemetry !== null) telemetry.connectionClosed?.()
           if (connections.size === 0) drained?.()
         }
         // Accepted while closing (it was queued before the listener closed): its request
         // is likely on the way, so answer it, with keep-alive off, rather than reset it.
-        if (closing !== null) connection.shutdown()
+        // During the shutdown delay the listener is open and it is served, each response
+        // closing its connection.
+        if (listenerClosed) connection.shutdown()
+        else if (settings.admission.draining) connection.drain()
       }),
     )
     .then((l) => {
@@ -69,15 +80,41 @@ export function startServer(app: App, options: ServeOptions, runtime: Runtime, l
     resolveFinished()
   })
 
+  /** Ends the shutdown delay early (a forced close); null outside the delay. */
+  let endDelay: (() => void) | null = null
+  let listenerClosed = false
+  /** close({ force }) came while a graceful close was under way. */
+  let forced = false
   const close = (force = false): Promise<void> => {
     if (closing !== null) {
-      if (force) for (const c of connections) c.destroy()
+      if (force) {
+        forced = true
+        endDelay?.()
+        for (const c of connections) c.destroy()
+      }
       return closing
     }
     let forceTimer: unknown = null
+    // From the first signal on, the health path answers 503.
+    settings.admission.draining = true
     closing = (async () => {
       await listening.catch(() => {})
+      if (!force && settings.shutdownDelay > 0 && listener !== null) {
+        // Still listening and serving while the balancer takes this instance out of
+        // rotation; each response closes its connection, so clients move elsewhere.
+        for (const c of connections) c.drain()
+        await new Promise<void>((resolve) => {
+          const timer = runtime.timers.once(() => resolve(), settings.shutdownDelay)
+          endDelay = () => {
+            runtime.timers.cancel(timer)
+            resolve()
+          }
+        })
+        endDelay = null
+      }
+      listenerClosed = true
       listener?.close()
+      force ||= forced
       for (const c of connections) (force ? c.destroy() : c.shutdown())
       if (!force) {
         forceTimer = runtime.timers.once(() => {

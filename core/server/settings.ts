@@ -7,8 +7,10 @@ import { appWebSocket, toHandler, type App, type AppFailureOptions, type FetchHa
 import { resolveLimits, type Limits } from '../http1/limits.ts'
 import type { ForwardedHeaders } from '../proxy/forwarded.ts'
 import { compileTrustedProxies, type TrustedProxies } from '../proxy/ip-address.ts'
+import { Admission, checkHealthPath } from './admission.ts'
 import type { AccessLogEntry, ServeOptions } from './options.ts'
 import type { Runtime } from './runtime.ts'
+import type { Telemetry } from './telemetry.ts'
 import { Topics } from './topics.ts'
 import { resolveWebSocketSettings, type WebSocketSettings } from './websocket-settings.ts'
 
@@ -52,6 +54,14 @@ export interface ServerSettings {
   websocket: WebSocketSettings | null
   /** The server's pub/sub topics (state, shared by its connections). */
   topics: Topics
+  /** Draining, requests in flight, the health path (state, shared by its connections). */
+  admission: Admission
+  /** Open connections beyond which a new one is closed at accept (Infinity: no limit). */
+  maxConnections: number
+  /** ms a graceful close keeps serving before it stops listening. */
+  shutdownDelay: number
+  /** The observer of requests and connections, or null. */
+  telemetry: Telemetry | null
 }
 
 /** Resolves `options` for `app` on `runtime`; throws on contradictory options. */
@@ -76,6 +86,10 @@ export function resolveSettings(app: App, options: ServeOptions, runtime: Runtim
     forwardedHeaders: options.forwardedHeaders ?? 'x-forwarded',
     websocket: null,
     topics: new Topics(),
+    admission: new Admission(positiveOption('maxConcurrentRequests', options.maxConcurrentRequests) ?? 0, checkHealthPath(options.healthPath)),
+    maxConnections: positiveOption('maxConnections', options.maxConnections) ?? Infinity,
+    shutdownDelay: options.shutdownDelay ?? 0,
+    telemetry: options.telemetry ?? null,
   }
   const websocket = options.websocket ?? appWebSocket(app)
   if (websocket !== undefined) settings.websocket = resolveWebSocketSettings(websocket, runtime.deflate ?? null)
@@ -85,4 +99,10 @@ export function resolveSettings(app: App, options: ServeOptions, runtime: Runtim
     throw new TypeError('proxyProtocol needs trustProxy: the PROXY header is accepted only from trusted proxies')
   }
   return settings
+}
+
+/** A limit that must be a positive integer when given. */
+function positiveOption(name: string, value: number | undefined): number | undefined {
+  if (value !== undefined && !(Number.isInteger(value) && value > 0)) throw new TypeError(`${name} must be a positive integer, got ${value}`)
+  return value
 }
