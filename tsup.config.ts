@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup'
 
 // One bundle per public entry, ESM + CJS + .d.ts. The runtime modules (node:*, bun) and the
-// optional peer hono stay external; core is bundled into each driver so every entry stands alone.
+// optional peers hono and @opentelemetry/api stay external; core is bundled into each driver so every entry stands alone.
 // The CLI (second config) is one ESM file, dist/cli.js, that bin/portico.mjs runs on every
 // runtime: Deno does not strip types under node_modules, so the package needs it built.
 export default defineConfig([{
@@ -13,13 +13,14 @@ export default defineConfig([{
     hono: 'runtimes/hono.ts',
     testing: 'testing/mod.ts',
     supervisor: 'supervisor/mod.ts',
+    otel: 'telemetry/otel.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,
   clean: ['!cli.js'], // the CLI's, built alongside
   target: 'es2022',
   platform: 'neutral',
-  external: [/^node:/, 'bun', /^hono(\/|$)/],
+  external: [/^node:/, 'bun', /^hono(\/|$)/, /^@opentelemetry\//],
   outDir: 'dist',
 }, {
   entry: { cli: 'cli/main.ts' },

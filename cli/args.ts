@@ -37,6 +37,8 @@ export interface CliArgs {
   watch: boolean
   /** Full stacks for load errors (`--debug`). */
   debug: boolean
+  /** Emit OpenTelemetry traces and metrics (`--otel`): main.ts sets `options.telemetry`. */
+  otel: boolean
   help: boolean
   version: boolean
 }
@@ -48,6 +50,12 @@ export interface CliArgs {
 export interface CliEnv {
   PORT?: string | undefined
   HOST?: string | undefined
+  /** systemd socket activation (sd_listen_fds(3)): how many sockets were passed, from fd 3 on. */
+  LISTEN_FDS?: string | undefined
+  /** The pid they were passed to; sockets meant for another process are ignored. */
+  LISTEN_PID?: string | undefined
+  /** This process's pid, to compare with `LISTEN_PID`. */
+  pid?: number
 }
 
 /** A bad command line; `cli/main.ts` prints the message and exits with code 2. */
@@ -79,6 +87,12 @@ export const FLAGS: readonly FlagSpec[] = [
   { name: 'graceful-timeout', value: 'MS', description: 'on shutdown, force-close busy connections after this long (default 10000; 30000 with --workers)' },
   { name: 'max-body-size', value: 'BYTES', description: 'largest request body accepted, larger gets 413 (default unlimited)' },
   { name: 'max-header-size', value: 'BYTES', description: 'largest request head accepted, larger gets 431 (default 16384)' },
+  { name: 'fd', value: 'N', description: 'serve on an inherited listening socket, file descriptor N (default: systemd\'s LISTEN_FDS, fd 3)' },
+  { name: 'limit-concurrency', value: 'N', description: 'answer 503 with Retry-After at once beyond N requests in flight (default: no limit)' },
+  { name: 'max-connections', value: 'N', description: 'close new connections at accept beyond N open ones (default: no limit)' },
+  { name: 'shutdown-delay', value: 'MS', description: 'on SIGTERM, keep serving this long with Connection: close before closing (default 0)' },
+  { name: 'health-path', value: 'PATH', description: 'answer PATH (e.g. /healthz) with 200 while serving, 503 once stopping' },
+  { name: 'otel', value: undefined, description: 'emit OpenTelemetry traces and metrics through @opentelemetry/api (register an SDK)' },
   { name: 'watch', value: undefined, description: 'restart the server when a source file under the project changes (development)' },
   { name: 'debug', value: undefined, description: 'print the whole stack of an error that stops the app from loading' },
   { name: 'help', value: undefined, description: 'show this help and exit' },
@@ -160,8 +174,9 @@ export function parseArgs(argv: readonly string[], env: CliEnv = {}): CliArgs {
   const version = switches.has('version')
   const watch = switches.has('watch')
   const debug = switches.has('debug')
+  const otel = switches.has('otel')
   if (help || version) {
-    return { appPath: '', options: {}, accessLog, tlsFiles: undefined, workers: undefined, maxRequests: 0, maxRequestsJitter: 0, watch, debug, help, version }
+    return { appPath: '', options: {}, accessLog, tlsFiles: undefined, workers: undefined, maxRequests: 0, maxRequestsJitter: 0, watch, debug, otel, help, version }
   }
   if (positionals.length === 0) throw new UsageError('missing the app module, e.g. portico ./app.ts')
   if (positionals.length > 1) throw new UsageError(`expected one app module, got ${positionals.length}: ${positionals.join(' ')}`)
@@ -222,7 +237,47 @@ export function parseArgs(argv: readonly string[], env: CliEnv = {}): CliArgs {
   if (maxHeader !== undefined) limits.maxHeaderBytes = integerFlag('max-header-size', maxHeader, 1, Number.MAX_SAFE_INTEGER)
   if (Object.keys(limits).length > 0) options.limits = limits
 
-  return { appPath: positionals[0]!, options, accessLog, tlsFiles, workers, maxRequests, maxRequestsJitter, watch, debug, help: false, version: false }
+  const fleet = [
+    ['limit-concurrency', 'maxConcurrentRequests', 1],
+    ['max-connections', 'maxConnections', 1],
+    ['shutdown-delay', 'shutdownDelay', 0],
+  ] as const
+  for (const [flag, field, min] of fleet) {
+    const text = values.get(flag)
+    if (text !== undefined) options[field] = integerFlag(flag, text, min, flag === 'shutdown-delay' ? 2_147_483_647 : Number.MAX_SAFE_INTEGER)
+  }
+  const healthPath = values.get('health-path')
+  if (healthPath !== undefined) {
+    if (!healthPath.startsWith('/') || /[?#\s]/.test(healthPath)) throw new UsageError(`--health-path must be a path like /healthz, got "${healthPath}"`)
+    options.healthPath = healthPath
+  }
+  const fd = inheritedSocket(values.get('fd'), env, unix !== undefined || port !== undefined || host !== undefined)
+  if (fd !== undefined) {
+    if (workers !== undefined) throw new UsageError('--workers cannot serve an inherited socket (--fd, LISTEN_FDS) yet')
+    if (watch) throw new UsageError('--watch cannot serve an inherited socket (--fd, LISTEN_FDS)')
+    options.fd = fd
+    delete options.port
+    delete options.hostname
+  }
+
+  return { appPath: positionals[0]!, options, accessLog, tlsFiles, workers, maxRequests, maxRequestsJitter, watch, debug, otel, help: false, version: false }
+}
+
+/**
+ * The listening socket to adopt: `--fd N`, else the first of systemd's (sd_listen_fds(3):
+ * `LISTEN_FDS` sockets from fd 3 on, meant for this process when `LISTEN_PID` is its pid).
+ */
+function inheritedSocket(flag: string | undefined, env: CliEnv, addressGiven: boolean): number | undefined {
+  if (flag !== undefined) {
+    if (addressGiven) throw new UsageError('--fd cannot be combined with --port, --host or --unix')
+    return integerFlag('fd', flag, 0, 65535)
+  }
+  if (env.LISTEN_FDS === undefined || env.LISTEN_FDS === '' || addressGiven) return undefined
+  if (env.LISTEN_PID !== undefined && env.LISTEN_PID !== '' && env.LISTEN_PID !== String(env.pid)) return undefined
+  const count = integerValue('LISTEN_FDS', env.LISTEN_FDS, 0, 65535)
+  if (count === 0) return undefined
+  if (count > 1) throw new UsageError(`LISTEN_FDS=${count}: portico serves one socket; configure one ListenStream= per service`)
+  return 3
 }
 
 function integerFlag(name: string, text: string, min: number, max: number): number {

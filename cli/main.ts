@@ -28,6 +28,13 @@ import { childArgs, freePort, runSupervisor } from './supervise.ts'
 import { readTlsFiles, TlsFileError } from './tls-files.ts'
 import { projectRoot, runWatcher } from './watch.ts'
 
+/**
+ * portico/otel, loaded only for `--otel`: the source beside this file, or dist/otel.js in the
+ * built package. Computed, so that the CLI bundle does not inline it: inlined, its import of
+ * @opentelemetry/api (an optional peer) would become a static import every user needs.
+ */
+const OTEL_MODULE = import.meta.url.endsWith('.ts') ? '../telemetry/otel.ts' : './otel.js'
+
 /** gunicorn's `graceful_timeout` is 30 s; workers mode follows it (one process keeps 10 s). */
 const WORKERS_GRACEFUL_TIMEOUT = 30_000
 
@@ -38,7 +45,13 @@ interface Driver {
 async function main(argv: readonly string[]): Promise<void> {
   let args: CliArgs
   try {
-    args = parseArgs(argv, { PORT: readEnv('PORT'), HOST: readEnv('HOST') })
+    args = parseArgs(argv, {
+      PORT: readEnv('PORT'),
+      HOST: readEnv('HOST'),
+      LISTEN_FDS: readEnv('LISTEN_FDS'),
+      LISTEN_PID: readEnv('LISTEN_PID'),
+      pid: process.pid,
+    })
   } catch (error) {
     if (error instanceof UsageError) fail(`${error.message} (see portico --help)`, 2)
     throw error
@@ -97,6 +110,15 @@ async function main(argv: readonly string[]): Promise<void> {
     process.exit(2)
   }
   const driver = await loadDriver()
+  if (args.otel) {
+    try {
+      options.telemetry = ((await import(OTEL_MODULE)) as typeof import('../telemetry/otel.ts')).otel()
+    } catch (error) {
+      const message = `--otel needs @opentelemetry/api (npm install @opentelemetry/api, then register an SDK): ${describeError(error)}`
+      if (worker) return exitWorker(message)
+      fail(message, 2)
+    }
+  }
 
   if (worker) {
     // The supervisor prints the one Listening line and logs each worker's start.
@@ -150,6 +172,7 @@ async function main(argv: readonly string[]): Promise<void> {
   try {
     await server.ready()
   } catch (error) {
+    if (options.fd !== undefined) fail(`cannot listen on the inherited socket (fd ${options.fd}): ${describeError(error)}`, 1)
     fail(await describeListenError(error, target), 1)
   }
 }
@@ -171,7 +194,9 @@ function denoNeeds(args: CliArgs, options: ServeOptions): DenoNeed[] {
   if (detectRuntime() !== 'deno') return []
   const app = resolve(args.appPath)
   const needs: DenoNeed[] = [{ descriptor: { name: 'read', path: app }, flag: '--allow-read', why: `load ${args.appPath}` }]
-  if (options.unix !== undefined) {
+  if (options.fd !== undefined) {
+    // An inherited socket is already bound: Deno asks no permission to accept on it.
+  } else if (options.unix !== undefined) {
     const path = resolve(options.unix)
     needs.push({ descriptor: { name: 'read', path }, flag: '--allow-read', why: `listen on ${options.unix}` })
     needs.push({ descriptor: { name: 'write', path }, flag: '--allow-write', why: `listen on ${options.unix}` })

@@ -64,7 +64,9 @@ export async function runSupervisor(args: CliArgs, argv: readonly string[], opti
   }
 
   const count = `${workers} worker${workers === 1 ? '' : 's'}`
-  const supervisor = supervise({ workers, launcher, gracefulTimeout: options.gracefulTimeout })
+  // A stopping worker first serves for its shutdown delay: it must not be killed for it.
+  const gracefulTimeout = options.gracefulTimeout === undefined ? undefined : options.gracefulTimeout + (options.shutdownDelay ?? 0)
+  const supervisor = supervise({ workers, launcher, gracefulTimeout })
   process.stderr.write(`[supervisor] pid ${process.pid}, starting ${count}\n`)
   let stopping = false
   const stop = (): void => {

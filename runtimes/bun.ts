@@ -7,6 +7,7 @@ import type { App, Server, ServeOptions } from '../core/server/options.ts'
 import { SocketQueue } from '../core/server/socket-queue.ts'
 import type { Transport } from '../core/server/transport.ts'
 import { WriteQueue } from '../core/server/write-queue.ts'
+import { serve as serveNodeNet } from './node.ts'
 import { hostRuntime, listenerAddress, serveWith, tcpTarget } from './shared.ts'
 export type * from '../core/server/options.ts'
 export { upgradeWebSocket, type UpgradeWebSocketOptions, type WebSocketUpgrade } from '../core/fetch/upgrade-websocket.ts'
@@ -133,6 +134,9 @@ const handlers: Omit<SocketHandler<BunTransport>, 'open'> = {
  * ```
  */
 export function serve(app: App, options: ServeOptions = {}): Server {
+  // Bun.listen cannot adopt a socket (it has no fd option); Bun's node:net can, so an
+  // inherited socket is served through the node:net driver.
+  if (options.fd !== undefined) return serveNodeNet(app, options)
   return serveWith(runtime, app, options, (onConnection) => {
     const socket = { ...handlers, open: (s: Socket<BunTransport>) => onConnection((s.data = new BunTransport(s))) }
     const tls = options.tls && { cert: options.tls.cert, key: options.tls.key }

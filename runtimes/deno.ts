@@ -8,6 +8,7 @@ import type { App, Server, ServeOptions } from '../core/server/options.ts'
 import type { Runtime } from '../core/server/runtime.ts'
 import type { Transport } from '../core/server/transport.ts'
 import { WriteQueue } from '../core/server/write-queue.ts'
+import { serve as serveNodeNet } from './node.ts'
 import { hostRuntime, listenerAddress, serveWith, tcpTarget } from './shared.ts'
 export type * from '../core/server/options.ts'
 export { upgradeWebSocket, type UpgradeWebSocketOptions, type WebSocketUpgrade } from '../core/fetch/upgrade-websocket.ts'
@@ -121,6 +122,9 @@ async function acceptLoop(listener: DenoListener, onConnection: (transport: Tran
  * ```
  */
 export function serve(app: App, options: ServeOptions = {}): Server {
+  // Deno.listen cannot adopt a socket (it has no fd option); Deno's node:net can, so an
+  // inherited socket is served through the node:net driver.
+  if (options.fd !== undefined) return serveNodeNet(app, options)
   return serveWith(runtime, app, options, (onConnection, log) => {
     const { tls, unix } = options
     const { hostname, port } = tcpTarget(options)

@@ -138,7 +138,9 @@ export function serve(app: App, options: ServeOptions = {}): Server {
       }
       // TODO: reusePort needs Node ≥ 22.12 (net `reusePort`); on Node 20 it is ignored.
       const { hostname, port } = tcpTarget(options)
-      if (options.unix !== undefined) server.listen(options.unix, onListening)
+      // An inherited socket (systemd socket activation) is adopted as it is bound.
+      if (options.fd !== undefined) server.listen({ fd: options.fd }, onListening)
+      else if (options.unix !== undefined) server.listen(options.unix, onListening)
       else server.listen({ port, host: hostname }, onListening)
     })
   })

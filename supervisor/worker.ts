@@ -98,8 +98,11 @@ export function serveWorker(serve: ServeFunction, app: App, options: ServeOption
   const close = (): void => {
     if (drainTimer !== null) timers.cancel(drainTimer)
     drainTimer = null
+    // A replaced worker has drained already, and its pool keeps serving: no shutdown delay
+    // (its health path must not tell a balancer that the whole instance is going away).
+    const replaced = phase === 'draining'
     phase = 'closing'
-    server.close().then(
+    server.close(replaced ? { shutdownDelay: 0 } : undefined).then(
       () => process.exit(0),
       (error: unknown) => {
         log('error while closing', error)

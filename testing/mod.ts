@@ -149,7 +149,7 @@ export class TestServer implements Server {
    * Graceful close, as `serve()`'s: in-flight requests finish, idle connections close, and
    * the rest are aborted after `gracefulTimeout` virtual ms (so advance the clock).
    */
-  close(options?: { force?: boolean }): Promise<void> {
+  close(options?: { force?: boolean; shutdownDelay?: number }): Promise<void> {
     return this.server.close(options)
   }
 

@@ -29,6 +29,9 @@ const RealRequest = Request
 /** Aborts a light request's signal (the client went away); set in the class's static block. */
 export let abortRequest: (request: LightRequest, reason?: unknown) => void
 
+/** The client of a light request went away (without creating its signal); set in the static block. */
+export let isRequestAborted: (request: LightRequest) => boolean
+
 /**
  * The `info` a request was served with, or undefined for other requests: how
  * `upgradeWebSocket(request)` finds the connection to upgrade. Set in the class's static block.
@@ -71,6 +74,7 @@ export class LightRequest {
       const read = (request as { [INFO]?: () => unknown })[INFO]
       return typeof read === 'function' ? read.call(request) : undefined
     }
+    isRequestAborted = (request) => request.#aborted
     abortRequest = (request, reason) => {
       if (request.#aborted) return
       request.#aborted = true

@@ -8,7 +8,7 @@
  */
 import { callApp, fallbackResponse } from '../fetch/app.ts'
 import { errorResponse } from '../fetch/error-response.ts'
-import { LightRequest, type BodySource } from '../fetch/light-request.ts'
+import { isRequestAborted, LightRequest, type BodySource } from '../fetch/light-request.ts'
 import { isForbiddenMethod, requestUrl, type LocalAddress } from '../fetch/request-url.ts'
 import { getHeader, type HeaderList } from '../http/field-list.ts'
 import { resolveForwarded } from '../proxy/forwarded.ts'
@@ -64,6 +64,7 @@ export interface ExchangeStream {
  */
 interface Tracking {
   observation: RequestObservation | null
+  request: LightRequest | null
   counted: boolean
   /** What the app threw, if it did. */
   error: unknown
@@ -133,7 +134,7 @@ export function runExchange(stream: ExchangeStream, head: ExchangeHead, settings
   const observation = telemetry === null
     ? null
     : telemetry.requestStarted({ method: head.method, url, scheme, protocolVersion: head.version, headers: head.headers, info, request: request as Request | null })
-  const tracking: Tracking | null = observation !== null || counted ? { observation, counted, error: undefined, ended: false } : null
+  const tracking: Tracking | null = observation !== null || counted ? { observation, request, counted, error: undefined, ended: false } : null
   if (request !== null) {
     const app = request as unknown as Request
     const failed = (error: unknown, req: Request): Promise<Response> => {
@@ -196,6 +197,8 @@ function exchangeEnded(settings: ServerSettings, tracking: Tracking | null, stat
   if (tracking === null || tracking.ended) return
   tracking.ended = true
   if (tracking.counted) settings.admission.inFlight--
+  // A client that left while the app ran may still have been written to (a FIN is not a reset).
+  if (!aborted && tracking.request !== null) aborted = isRequestAborted(tracking.request)
   tracking.observation?.end({ status, error: tracking.error, aborted })
 }
 

@@ -153,9 +153,10 @@ export interface Server {
   ready(): Promise<Server>
   /**
    * Stops accepting, lets in-flight requests finish, closes idle keep-alive connections, and
-   * force-closes what is left after `gracefulTimeout` ms. Resolves like `finished`.
+   * force-closes what is left after `gracefulTimeout` ms. Resolves like `finished`. With a
+   * `shutdownDelay` (the option, or this call's), it keeps serving that long first.
    */
-  close(options?: { force?: boolean }): Promise<void>
+  close(options?: { force?: boolean; shutdownDelay?: number }): Promise<void>
   /** Sends to every WebSocket subscribed to `topic` (Bun's `server.publish`). */
   publish(topic: string, data: WebSocketSendData, compress?: boolean): number
   /** How many WebSockets are subscribed to `topic`. */

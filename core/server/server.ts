@@ -85,7 +85,7 @@ export function startServer(app: App, options: ServeOptions, runtime: Runtime, l
   let listenerClosed = false
   /** close({ force }) came while a graceful close was under way. */
   let forced = false
-  const close = (force = false): Promise<void> => {
+  const close = (force = false, delay = settings.shutdownDelay): Promise<void> => {
     if (closing !== null) {
       if (force) {
         forced = true
@@ -99,12 +99,12 @@ export function startServer(app: App, options: ServeOptions, runtime: Runtime, l
     settings.admission.draining = true
     closing = (async () => {
       await listening.catch(() => {})
-      if (!force && settings.shutdownDelay > 0 && listener !== null) {
+      if (!force && delay > 0 && listener !== null) {
         // Still listening and serving while the balancer takes this instance out of
         // rotation; each response closes its connection, so clients move elsewhere.
         for (const c of connections) c.drain()
         await new Promise<void>((resolve) => {
-          const timer = runtime.timers.once(() => resolve(), settings.shutdownDelay)
+          const timer = runtime.timers.once(() => resolve(), delay)
           endDelay = () => {
             runtime.timers.cancel(timer)
             resolve()
@@ -143,7 +143,7 @@ export function startServer(app: App, options: ServeOptions, runtime: Runtime, l
       readyAwaited = true
       return listening.then(() => server)
     },
-    close: (closeOptions) => close(closeOptions?.force === true),
+    close: (closeOptions) => close(closeOptions?.force === true, closeOptions?.shutdownDelay),
     publish: (topic, data) => settings.topics.publish(topic, typeof data === 'string' ? 'text' : 'binary', toPayload(data), null),
     subscriberCount: (topic) => settings.topics.count(topic),
   }

@@ -5,7 +5,7 @@ describe('parseArgs', () => {
   it('takes the app path alone with empty options', () => {
     expect(parseArgs(['./app.ts'])).toEqual({
       appPath: './app.ts', options: {}, accessLog: 'off', tlsFiles: undefined,
-      workers: undefined, maxRequests: 0, maxRequestsJitter: 0, watch: false, debug: false, help: false, version: false,
+      workers: undefined, maxRequests: 0, maxRequestsJitter: 0, watch: false, debug: false, otel: false, help: false, version: false,
     })
   })
 
@@ -148,6 +148,39 @@ describe('parseArgs', () => {
     expect(() => parseArgs([])).toThrow(/missing the app module/)
     expect(() => parseArgs(['--port', '1'])).toThrow(/missing the app module/)
     expect(() => parseArgs(['a.ts', 'b.ts'])).toThrow(/one app module/)
+  })
+})
+
+describe('parseArgs: running in a fleet', () => {
+  it('takes --limit-concurrency, --max-connections, --shutdown-delay, --health-path and --otel', () => {
+    const args = parseArgs(['app.ts', '--limit-concurrency', '100', '--max-connections=500', '--shutdown-delay', '5000', '--health-path', '/healthz', '--otel'])
+    expect(args.options).toEqual({ maxConcurrentRequests: 100, maxConnections: 500, shutdownDelay: 5000, healthPath: '/healthz' })
+    expect(args.otel).toBe(true)
+    expect(() => parseArgs(['app.ts', '--limit-concurrency', '0'])).toThrow(/--limit-concurrency must be an integer from 1/)
+    expect(() => parseArgs(['app.ts', '--max-connections', '0'])).toThrow(/--max-connections must be an integer from 1/)
+    expect(parseArgs(['app.ts', '--shutdown-delay', '0']).options.shutdownDelay).toBe(0)
+    expect(() => parseArgs(['app.ts', '--health-path', 'healthz'])).toThrow(/--health-path must be a path/)
+    expect(() => parseArgs(['app.ts', '--health-path', '/h?x'])).toThrow(UsageError)
+  })
+
+  it('takes --fd N instead of an address, and not with --port, --host, --unix, --workers or --watch', () => {
+    expect(parseArgs(['app.ts', '--fd', '3'], { PORT: '8080' }).options).toEqual({ fd: 3 })
+    expect(() => parseArgs(['app.ts', '--fd', '3', '--port', '80'])).toThrow(/--fd cannot be combined/)
+    expect(() => parseArgs(['app.ts', '--fd', '3', '--unix', '/tmp/s'])).toThrow(/--fd cannot be combined/)
+    expect(() => parseArgs(['app.ts', '--fd', '3', '--workers', '2'])).toThrow(/--workers cannot serve an inherited socket/)
+    expect(() => parseArgs(['app.ts', '--fd', '3', '--watch'])).toThrow(/--watch cannot/)
+    expect(() => parseArgs(['app.ts', '--fd', 'x'])).toThrow(/--fd must be an integer/)
+  })
+
+  it('adopts fd 3 from systemd (LISTEN_FDS) when LISTEN_PID is this process', () => {
+    const env = { LISTEN_FDS: '1', LISTEN_PID: '42', pid: 42, PORT: '8080' }
+    expect(parseArgs(['app.ts'], env).options).toEqual({ fd: 3 })
+    // Meant for another process (a parent that did not unset them): ignored.
+    expect(parseArgs(['app.ts'], { ...env, pid: 43 }).options).toEqual({ port: 8080 })
+    // An explicit address wins over the environment.
+    expect(parseArgs(['app.ts', '--port', '9000'], env).options).toEqual({ port: 9000 })
+    expect(parseArgs(['app.ts'], { ...env, LISTEN_FDS: '0' }).options).toEqual({ port: 8080 })
+    expect(() => parseArgs(['app.ts'], { ...env, LISTEN_FDS: '2' })).toThrow(/LISTEN_FDS=2: portico serves one socket/)
   })
 })
 
