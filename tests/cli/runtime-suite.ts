@@ -205,6 +205,35 @@ export function defineCliSuite(target: CliCommand): void {
       expect(await run.exited()).toBe(0)
     }, LONG)
 
+    const activate = ['/usr/bin/systemd-socket-activate', '/bin/systemd-socket-activate'].find((path) => existsSync(path))
+    it.skipIf(activate === undefined)('serves the socket systemd passes (LISTEN_FDS); on SIGTERM, --shutdown-delay keeps serving with the health path at 503', async () => {
+      const port = await freePort()
+      const origin = `http://127.0.0.1:${port}`
+      // systemd-socket-activate binds, then execs the command (same pid) on the first connection.
+      const run = start([app('activated'), '--health-path', '/healthz', '--shutdown-delay', '3000'], {
+        command: [activate!, '-l', `127.0.0.1:${port}`, target.command, ...target.args],
+      })
+      const first = await fetch(`${origin}/`)
+      expect(await first.text()).toBe('activated')
+      expect(await listening(run)).toBe(origin)
+      expect(run.stderr()).toMatch(/Listening on 127\.0\.0\.1:\d+ as 3/) // systemd-socket-activate's own line
+      expect((await fetch(`${origin}/healthz`)).status).toBe(200)
+      run.child.kill('SIGTERM')
+      // Within the delay: still accepting and serving, each response closing its connection.
+      let health: Response
+      for (let i = 0; ; i++) {
+        health = await fetch(`${origin}/healthz`)
+        await health.text()
+        if (health.status === 503 || i === 50) break
+        await new Promise((resolve) => setTimeout(resolve, 20))
+      }
+      expect(health.status).toBe(503)
+      const during = await fetch(`${origin}/`)
+      expect(await during.text()).toBe('activated')
+      expect(during.headers.get('connection')).toBe('close')
+      expect(await run.exited()).toBe(0)
+    }, LONG)
+
     it('--watch restarts the server after an edit, on the same port, and exits 0 on SIGTERM', async () => {
       const project = mkdtempSync(join(scratch, 'project-'))
       writeFileSync(join(project, 'package.json'), '{ "name": "watched", "type": "commonjs" }\n')
