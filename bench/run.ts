@@ -57,14 +57,17 @@ interface ServerDef {
 /** Table order: each runtime's Portico first, then its peers, then its raw ceiling. */
 const SERVERS: ServerDef[] = [
   { name: 'portico-node', runtime: 'node' },
+  { name: 'portico-node-otel', runtime: 'node' },
   { name: 'node-http', runtime: 'node' },
   { name: 'hono-node', runtime: 'node' },
   { name: 'srvx-node', runtime: 'node' },
   { name: 'raw-node', runtime: 'node', raw: true },
   { name: 'portico-deno', runtime: 'deno' },
+  { name: 'portico-deno-otel', runtime: 'deno' },
   { name: 'deno-serve', runtime: 'deno' },
   { name: 'raw-deno', runtime: 'deno', raw: true },
   { name: 'portico-bun', runtime: 'bun' },
+  { name: 'portico-bun-otel', runtime: 'bun' },
   { name: 'bun-serve', runtime: 'bun' },
   { name: 'raw-bun', runtime: 'bun', raw: true },
 ]
