@@ -32,7 +32,6 @@ import {
   trace,
   type Attributes,
   type Context,
-  type Counter,
   type Histogram,
   type MeterProvider,
   type Span,

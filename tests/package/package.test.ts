@@ -30,7 +30,7 @@ describe('npm package', () => {
   it('packs what users need and nothing else', () => {
     const [pack] = JSON.parse(run('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'])) as [{ files: { path: string }[] }]
     const files = pack.files.map((f) => f.path)
-    for (const needed of ['dist/node.js', 'dist/node.cjs', 'dist/node.d.ts', 'dist/core.d.cts', 'dist/deno.js', 'dist/bun.js', 'dist/testing.js',
+    for (const needed of ['dist/node.js', 'dist/node.cjs', 'dist/node.d.ts', 'dist/core.d.cts', 'dist/deno.js', 'dist/bun.js', 'dist/testing.js', 'dist/otel.js', 'dist/otel.d.ts',
       'dist/cli.js', 'bin/portico.mjs', 'bin/typescript-as-esm.mjs', 'core/mod.ts', 'runtimes/node.ts', 'testing/mod.ts', 'README.md',
       'LICENSE', 'package.json']) {
       expect(files).toContain(needed)
@@ -41,9 +41,9 @@ describe('npm package', () => {
   })
 
   it('loads from dist under ESM and CJS', () => {
-    const script = "const core = await import('./dist/core.js'); const node = await import('./dist/node.js'); console.log(typeof core.Connection, typeof node.serve)"
+    const script = "const core = await import('./dist/core.js'); const node = await import('./dist/node.js'); const otel = await import('./dist/otel.js'); console.log(typeof core.Connection, typeof node.serve, typeof otel.otel)"
     const esm = run(process.execPath, ['--input-type=module', '-e', script])
-    expect(esm.trim()).toBe('function function')
+    expect(esm.trim()).toBe('function function function')
     const cjs = run(process.execPath, ['-e', "console.log(typeof require('./dist/core.cjs').Connection, typeof require('./dist/node.cjs').serve)"])
     expect(cjs.trim()).toBe('function function')
   })
@@ -51,7 +51,7 @@ describe('npm package', () => {
 
 describe('JSR package', () => {
   it('type-checks every export with deno check', () => {
-    run(bin('deno'), ['check', 'core/mod.ts', 'runtimes/mod.ts', 'runtimes/node.ts', 'runtimes/deno.ts', 'runtimes/bun.ts', 'testing/mod.ts', 'cli/main.ts'])
+    run(bin('deno'), ['check', 'core/mod.ts', 'runtimes/mod.ts', 'runtimes/node.ts', 'runtimes/deno.ts', 'runtimes/bun.ts', 'testing/mod.ts', 'cli/main.ts', 'telemetry/otel.ts'])
   })
 
   it('passes deno lint', () => {
