@@ -12,6 +12,7 @@ import { LightRequest, type BodySource } from '../fetch/light-request.ts'
 import { isForbiddenMethod, requestUrl, type LocalAddress } from '../fetch/request-url.ts'
 import { getHeader, type HeaderList } from '../http/field-list.ts'
 import { resolveForwarded } from '../proxy/forwarded.ts'
+import { compressResponse } from './compression.ts'
 import type { ConnectionInfo } from './connection-info.ts'
 import { writeResponse, type ResponseSink } from './response-writer.ts'
 import type { ServerSettings } from './settings.ts'
@@ -119,6 +120,16 @@ function respond(stream: ExchangeStream, head: ExchangeHead, settings: ServerSet
     if (switched === undefined) return logAccess(stream, head, settings, start, 101, 0)
     return switched.then(() => logAccess(stream, head, settings, start, 101, 0))
   }
+  if (settings.compression !== null && stream.failure === null) {
+    const compressed = compressResponse(response, head.method, head.headers, settings.compression)
+    if (compressed instanceof Promise) return compressed.then((r) => (stream.isClosed ? undefined : send(stream, head, settings, r, start)))
+    response = compressed
+  }
+  return send(stream, head, settings, response, start)
+}
+
+/** Writes the final response and logs it. */
+function send(stream: ExchangeStream, head: ExchangeHead, settings: ServerSettings, response: Response, start: number): void | Promise<void> {
   const status = response.status
   const written = writeResponse(response, head.method, stream.sink, settings.log)
   if (typeof written === 'number') return logAccess(stream, head, settings, start, status, written)

@@ -6,8 +6,12 @@
 import type { App, FetchHandler, ServeInfo } from '../fetch/app.ts'
 import type { WebSocketHandler, WebSocketSendData } from '../fetch/websocket-api.ts'
 import type { Limits } from '../http1/limits.ts'
+import type { StaticOptions } from '../static/serve-static.ts'
+import type { ServeStaticOptions } from '../static/static-app.ts'
+import type { CompressionOptions } from './compression.ts'
 
-export type { App, FetchHandler, ServeInfo }
+export type { App, FetchHandler, ServeInfo, CompressionOptions, StaticOptions, ServeStaticOptions }
+export type { ContentCoding } from '../http/accept-encoding.ts'
 export type * from '../fetch/websocket-api.ts'
 
 /** One line of the access log, handed to `accessLog` after each response. */
@@ -100,6 +104,17 @@ export interface ServeOptions {
    * family is ignored, since a proxy passes it through from the client. Default `'x-forwarded'`.
    */
   forwardedHeaders?: 'x-forwarded' | 'forwarded'
+  /**
+   * Serve the files of a folder in front of the app (`'public'`, or `{ dir, ...StaticOptions }`):
+   * GET and HEAD requests that name a file get it; everything else goes to the app. See
+   * `serveStatic()` for the options.
+   */
+  static?: string | (StaticOptions & { dir: string })
+  /**
+   * Compress responses: `true` for the defaults, or `{ encodings, minBytes, level }` (see
+   * `CompressionOptions`). Compressible types only, chosen by Accept-Encoding. Default off.
+   */
+  compression?: boolean | CompressionOptions
 }
 
 /** Where the server listens. */

@@ -9,6 +9,8 @@ import type { ForwardedHeaders } from '../proxy/forwarded.ts'
 import { compileTrustedProxies, type TrustedProxies } from '../proxy/ip-address.ts'
 import type { AccessLogEntry, ServeOptions } from './options.ts'
 import type { Runtime } from './runtime.ts'
+import { staticApp } from '../static/static-app.ts'
+import { resolveCompression, type CompressionSettings } from './compression.ts'
 import { Topics } from './topics.ts'
 import { resolveWebSocketSettings, type WebSocketSettings } from './websocket-settings.ts'
 
@@ -52,13 +54,15 @@ export interface ServerSettings {
   websocket: WebSocketSettings | null
   /** The server's pub/sub topics (state, shared by its connections). */
   topics: Topics
+  /** Response compression; null when off (then it costs nothing per request). */
+  compression: CompressionSettings | null
 }
 
 /** Resolves `options` for `app` on `runtime`; throws on contradictory options. */
 export function resolveSettings(app: App, options: ServeOptions, runtime: Runtime): ServerSettings {
   const log = options.log ?? runtime.log
   const settings: ServerSettings = {
-    handler: toHandler(app),
+    handler: options.static === undefined ? toHandler(app) : staticHandler(app, options.static, runtime),
     runtime,
     limits: resolveLimits(options.limits),
     scheme: options.tls !== undefined ? 'https' : 'http',
@@ -76,6 +80,7 @@ export function resolveSettings(app: App, options: ServeOptions, runtime: Runtim
     forwardedHeaders: options.forwardedHeaders ?? 'x-forwarded',
     websocket: null,
     topics: new Topics(),
+    compression: resolveCompression(options.compression, runtime.compression),
   }
   const websocket = options.websocket ?? appWebSocket(app)
   if (websocket !== undefined) settings.websocket = resolveWebSocketSettings(websocket, runtime.deflate ?? null)
@@ -85,4 +90,11 @@ export function resolveSettings(app: App, options: ServeOptions, runtime: Runtim
     throw new TypeError('proxyProtocol needs trustProxy: the PROXY header is accepted only from trusted proxies')
   }
   return settings
+}
+
+/** The app behind a static folder (`options.static`): files first, the app for the rest. */
+function staticHandler(app: App, option: NonNullable<ServeOptions['static']>, runtime: Runtime): FetchHandler {
+  if (runtime.files === undefined) throw new TypeError('static needs a runtime with files (Runtime.files)')
+  const { dir, ...fileOptions } = typeof option === 'string' ? { dir: option } : option
+  return staticApp(runtime.files, dir, { ...fileOptions, fallthrough: app })
 }
