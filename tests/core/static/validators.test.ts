@@ -22,7 +22,7 @@ describe('entity-tag lists', () => {
     for (const bad of ['abc', '"a" "b"', '"a', 'W/a', '"a",b', '"a"b']) expect(parseTagList(bad)).toBeNull()
   })
   it('compares strongly and weakly (RFC 9110 §8.8.3.2 table)', () => {
-    const list = (value: string): ReturnType<typeof parseTagList> & object => parseTagList(value)!
+    const list = (value: string): NonNullable<ReturnType<typeof parseTagList>> => parseTagList(value)!
     expect(matchesStrongly(list('W/"1"'), 'W/"1"')).toBe(false)
     expect(matchesWeakly(list('W/"1"'), 'W/"1"')).toBe(true)
     expect(matchesStrongly(list('W/"1"'), 'W/"2"')).toBe(false)
