@@ -3,7 +3,8 @@
  * the suite, see static-suite.ts) in front of a small app, with compression on, through the
  * `static` and `compression` options of `serve()`. `/api/*` is the app: `/api/sse` sends five
  * server-sent events 250 ms apart; `/api/text` a 20 KB text body with a strong ETag.
- * Prints `LISTENING <url>` (see suite.ts's `fixtureLauncher`).
+ * Prints `LISTENING <url>` (see suite.ts's `fixtureLauncher`), then `ACCESS <method> <target> <status>`
+ * per response, for tests that check what a client asked (a browser's revalidations).
  * @module
  */
 import process from 'node:process'
@@ -40,6 +41,7 @@ const server = await serve(app, {
   compression: true,
   log: () => {},
   onListen: () => {},
+  accessLog: (entry) => console.log(`ACCESS ${entry.method} ${entry.target} ${entry.status}`),
 }).ready()
 console.log(`LISTENING ${server.url}`)
 process.on('SIGTERM', () => void server.close().then(() => process.exit(0)))
