@@ -17,7 +17,7 @@ export interface TlsFiles {
 
 /** A parsed command line. */
 export interface CliArgs {
-  /** The app module as written on the command line; `''` only when `help` or `version` is set. */
+  /** The app module as written on the command line; `''` when `help` or `version` is set, or `--static` serves files alone. */
   appPath: string
   /** Everything for `serve()` except `tls`, `onListen` and `accessLog`, which need I/O. */
   options: ServeOptions
@@ -93,6 +93,9 @@ export const FLAGS: readonly FlagSpec[] = [
   { name: 'shutdown-delay', value: 'MS', description: 'on SIGTERM, keep serving this long with Connection: close before closing (default 0)' },
   { name: 'health-path', value: 'PATH', description: 'answer PATH (e.g. /healthz) with 200 while serving, 503 once stopping' },
   { name: 'otel', value: undefined, description: 'emit OpenTelemetry traces and metrics through @opentelemetry/api (register an SDK)' },
+  { name: 'static', value: 'DIR', description: 'serve the files of DIR in front of the app (GET/HEAD; the app gets the rest); without an app, a file server' },
+  { name: 'static-prefix', value: 'PATH', description: 'URL path the --static files are under, e.g. /assets (default /)' },
+  { name: 'compress', value: undefined, description: 'compress responses (br, zstd where the runtime has it, gzip) for clients that accept it' },
   { name: 'watch', value: undefined, description: 'restart the server when a source file under the project changes (development)' },
   { name: 'debug', value: undefined, description: 'print the whole stack of an error that stops the app from loading' },
   { name: 'help', value: undefined, description: 'show this help and exit' },
@@ -111,6 +114,7 @@ export function formatUsage(): string {
   const lines = FLAGS.map((flag, i) => `  ${labels[i]!.padEnd(width)}${flag.description}`)
   return [
     'Usage: portico <app.ts> [options]',
+    '       portico --static DIR [options]',
     '',
     'Serves the module\'s default export (a fetch handler, or an object with a fetch method)',
     'or its named `fetch` export.',
@@ -178,7 +182,8 @@ export function parseArgs(argv: readonly string[], env: CliEnv = {}): CliArgs {
   if (help || version) {
     return { appPath: '', options: {}, accessLog, tlsFiles: undefined, workers: undefined, maxRequests: 0, maxRequestsJitter: 0, watch, debug, otel, help, version }
   }
-  if (positionals.length === 0) throw new UsageError('missing the app module, e.g. portico ./app.ts')
+  const staticDir = values.get('static')
+  if (positionals.length === 0 && staticDir === undefined) throw new UsageError('missing the app module, e.g. portico ./app.ts (or --static DIR)')
   if (positionals.length > 1) throw new UsageError(`expected one app module, got ${positionals.length}: ${positionals.join(' ')}`)
 
   const options: ServeOptions = {}
@@ -260,7 +265,18 @@ export function parseArgs(argv: readonly string[], env: CliEnv = {}): CliArgs {
     delete options.hostname
   }
 
-  return { appPath: positionals[0]!, options, accessLog, tlsFiles, workers, maxRequests, maxRequestsJitter, watch, debug, otel, help: false, version: false }
+  const staticPrefix = values.get('static-prefix')
+  if (staticDir !== undefined) {
+    if (staticDir === '') throw new UsageError('--static must not be empty')
+    if (staticPrefix !== undefined && !staticPrefix.startsWith('/')) throw new UsageError(`--static-prefix must start with /, got "${staticPrefix}"`)
+    options.static = staticPrefix === undefined ? { dir: staticDir } : { dir: staticDir, prefix: staticPrefix }
+  } else if (staticPrefix !== undefined) {
+    throw new UsageError('--static-prefix needs --static')
+  }
+  if (switches.has('compress')) options.compression = true
+  if (positionals.length === 0 && watch) throw new UsageError('--watch needs an app module to watch')
+
+  return { appPath: positionals[0] ?? '', options, accessLog, tlsFiles, workers, maxRequests, maxRequestsJitter, watch, debug, otel, help: false, version: false }
 }
 
 /**

@@ -102,7 +102,8 @@ async function main(argv: readonly string[]): Promise<void> {
   const prefix = worker ? `[${process.pid}] ` : ''
   let app: App
   try {
-    app = await loadApp(args.appPath)
+    // `portico --static DIR` alone: a file server, 404 for what is not a file.
+    app = args.appPath === '' ? () => new Response('Not Found\n', { status: 404 }) : await loadApp(args.appPath)
   } catch (error) {
     if (!(error instanceof AppLoadError)) throw error
     const lines = formatAppLoadError(error, args.appPath, args.debug)
@@ -192,8 +193,10 @@ async function watch(args: CliArgs, argv: readonly string[], options: ServeOptio
 /** What Deno must grant portico for this command line (nothing to check on Node and Bun). */
 function denoNeeds(args: CliArgs, options: ServeOptions): DenoNeed[] {
   if (detectRuntime() !== 'deno') return []
-  const app = resolve(args.appPath)
-  const needs: DenoNeed[] = [{ descriptor: { name: 'read', path: app }, flag: '--allow-read', why: `load ${args.appPath}` }]
+  const needs: DenoNeed[] = []
+  if (args.appPath !== '') needs.push({ descriptor: { name: 'read', path: resolve(args.appPath) }, flag: '--allow-read', why: `load ${args.appPath}` })
+  const staticDir = typeof options.static === 'object' ? options.static.dir : options.static
+  if (staticDir !== undefined) needs.push({ descriptor: { name: 'read', path: resolve(staticDir) }, flag: '--allow-read', why: `serve ${staticDir}` })
   if (options.fd !== undefined) {
     // An inherited socket is already bound: Deno asks no permission to accept on it.
   } else if (options.unix !== undefined) {

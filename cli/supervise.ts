@@ -100,12 +100,18 @@ export function childArgs(args: CliArgs, options: ServeOptions, argv: readonly s
   const host = hostname.includes(':') ? `[${hostname}]` : hostname
   const port = options.port ?? 8000
   const { args: childArgv, narrowed } = denoChildArgs(argv, {
-    read: [cwd, projectRoot(args.appPath), dirname(resolve(args.appPath)), ...tls],
+    read: [cwd, projectRoot(args.appPath), dirname(resolve(args.appPath)), ...tls, ...staticDirs(options)],
     write: [cwd],
     net: port === 0 ? [host] : [`${host}:${port}`],
   })
   if (narrowed.length > 0) log(`Deno does not expose permission lists; the child processes get ${narrowed.join(' ')}`)
   return childArgv
+}
+
+/** The --static folder, which the workers read. */
+function staticDirs(options: ServeOptions): string[] {
+  const dir = typeof options.static === 'object' ? options.static.dir : options.static
+  return dir === undefined ? [] : [resolve(dir)]
 }
 
 function cpuCount(): number {

@@ -8,9 +8,11 @@ import { SocketQueue } from '../core/server/socket-queue.ts'
 import type { Transport } from '../core/server/transport.ts'
 import { WriteQueue } from '../core/server/write-queue.ts'
 import { serve as serveNodeNet } from './node.ts'
+import { bunFiles } from './files-bun.ts'
 import { hostRuntime, listenerAddress, serveWith, tcpTarget } from './shared.ts'
 export type * from '../core/server/options.ts'
 export { upgradeWebSocket, type UpgradeWebSocketOptions, type WebSocketUpgrade } from '../core/fetch/upgrade-websocket.ts'
+export { serveStatic } from './files-bun.ts'
 
 // The subset of Bun's API used here, declared locally: bun-types would replace the DOM stream
 // types for the whole program (tsc) and break core/.
@@ -44,7 +46,7 @@ declare const Bun: {
   listen<Data>(options: ListenOptions<Data> & { hostname: string; port: number; reusePort?: boolean }): { readonly hostname: string; readonly port: number; stop(): void }
 }
 
-const runtime = hostRuntime('bun')
+const runtime = hostRuntime('bun', bunFiles)
 
 /** A Bun socket as a `Transport`, kept in `socket.data` so that the handlers reach it. */
 class BunTransport implements Transport {

@@ -9,9 +9,11 @@ import type { Runtime } from '../core/server/runtime.ts'
 import type { Transport } from '../core/server/transport.ts'
 import { WriteQueue } from '../core/server/write-queue.ts'
 import { serve as serveNodeNet } from './node.ts'
+import { denoFiles } from './files-deno.ts'
 import { hostRuntime, listenerAddress, serveWith, tcpTarget } from './shared.ts'
 export type * from '../core/server/options.ts'
 export { upgradeWebSocket, type UpgradeWebSocketOptions, type WebSocketUpgrade } from '../core/fetch/upgrade-websocket.ts'
+export { serveStatic } from './files-deno.ts'
 
 // The subset of the Deno namespace used here, declared locally so that `tsc` (Node types)
 // and `deno check` (real Deno types, shadowed in this module) both accept this file.
@@ -37,7 +39,7 @@ declare const Deno: {
 const SLAB_BYTES = 64 * 1024 // reads fill consecutive views of one slab: a small read does not cost 64 KiB
 const MIN_READ_BYTES = 8 * 1024 // room a read gets at least; below it, the next read starts a fresh slab
 
-const runtime = hostRuntime('deno')
+const runtime = hostRuntime('deno', denoFiles)
 
 /** A `Deno.Conn` as a `Transport`; `writes` sends what `conn.write` has not taken yet, in order. */
 class DenoTransport implements Transport {

@@ -4,10 +4,10 @@
  * running runtime touches its globals.
  * @module
  */
-import type { App, Server, ServeOptions } from '../core/server/options.ts'
-import { serve as serveBun } from './bun.ts'
-import { serve as serveDeno } from './deno.ts'
-import { serve as serveNode } from './node.ts'
+import type { App, FetchHandler, Server, ServeOptions, ServeStaticOptions } from '../core/server/options.ts'
+import { serve as serveBun, serveStatic as serveStaticBun } from './bun.ts'
+import { serve as serveDeno, serveStatic as serveStaticDeno } from './deno.ts'
+import { serve as serveNode, serveStatic as serveStaticNode } from './node.ts'
 import { detectRuntime } from './shared.ts'
 
 export type * from '../core/server/options.ts'
@@ -19,4 +19,10 @@ export { detectRuntime }
 export function serve(app: App, options: ServeOptions = {}): Server {
   const runtime = detectRuntime()
   return runtime === 'deno' ? serveDeno(app, options) : runtime === 'bun' ? serveBun(app, options) : serveNode(app, options)
+}
+
+/** Serves the files of `folder` with the running runtime's file API (see `ServeStaticOptions`). */
+export function serveStatic(folder: string, options?: ServeStaticOptions): FetchHandler {
+  const runtime = detectRuntime()
+  return (runtime === 'deno' ? serveStaticDeno : runtime === 'bun' ? serveStaticBun : serveStaticNode)(folder, options)
 }

@@ -11,11 +11,13 @@ import type { Listener } from '../core/server/server.ts'
 import { SocketQueue } from '../core/server/socket-queue.ts'
 import type { Transport } from '../core/server/transport.ts'
 import { handled, socketClosed } from '../core/server/write-queue.ts'
+import { nodeFiles } from './files-node.ts'
 import { hostRuntime, listenerAddress, serveWith, tcpTarget } from './shared.ts'
 export type * from '../core/server/options.ts'
 export { upgradeWebSocket, type UpgradeWebSocketOptions, type WebSocketUpgrade } from '../core/fetch/upgrade-websocket.ts'
+export { serveStatic } from './files-node.ts'
 
-const runtime = hostRuntime('node')
+const runtime = hostRuntime('node', nodeFiles)
 
 /**
  * A node:net socket as a `Transport`. A class, so that the per-connection cost is one object

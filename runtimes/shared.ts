@@ -10,10 +10,12 @@ import type { App, Server, ServerAddress, ServeOptions } from '../core/server/op
 import type { Runtime } from '../core/server/runtime.ts'
 import { formatUrl, startServer, type Listener } from '../core/server/server.ts'
 import type { Transport } from '../core/server/transport.ts'
+import type { FileSystem } from '../core/static/file-system.ts'
+import { zlibCompression } from './zlib-compression.ts'
 import { zlibCodec } from './zlib-deflate.ts'
 
-/** A `Runtime` backed by the host's `Date.now`, `setInterval`, `console` and node:zlib. */
-export function hostRuntime(name: string): Runtime {
+/** A `Runtime` backed by the host's `Date.now`, `setInterval`, `console` and node:zlib, and the driver's files. */
+export function hostRuntime(name: string, files?: FileSystem): Runtime {
   return {
     name,
     now: Date.now,
@@ -26,6 +28,8 @@ export function hostRuntime(name: string): Runtime {
     log: (message, error) => (error === undefined ? console.error(message) : console.error(message, error)),
     print: (message) => console.log(message),
     deflate: (params) => zlibCodec(params),
+    compression: zlibCompression,
+    files,
   }
 }
 

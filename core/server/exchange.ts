@@ -13,6 +13,7 @@ import { isForbiddenMethod, requestUrl, type LocalAddress } from '../fetch/reque
 import { getHeader, type HeaderList } from '../http/field-list.ts'
 import { resolveForwarded } from '../proxy/forwarded.ts'
 import { overloadedResponse } from './admission.ts'
+import { compressResponse } from './compression.ts'
 import type { ConnectionInfo } from './connection-info.ts'
 import { writeResponse, type ResponseSink } from './response-writer.ts'
 import type { ServerSettings } from './settings.ts'
@@ -166,6 +167,18 @@ function respond(stream: ExchangeStream, head: ExchangeHead, settings: ServerSet
     if (switched === undefined) return logAccess(stream, head, settings, start, 101, 0, tracking)
     return switched.then(() => logAccess(stream, head, settings, start, 101, 0, tracking))
   }
+  if (settings.compression !== null && stream.failure === null) {
+    const compressed = compressResponse(response, head.method, head.headers, settings.compression)
+    if (compressed instanceof Promise) {
+      return compressed.then((r) => (stream.isClosed ? exchangeEnded(settings, tracking, 0, true) : send(stream, head, settings, r, start, tracking)))
+    }
+    response = compressed
+  }
+  return send(stream, head, settings, response, start, tracking)
+}
+
+/** Writes the final response and logs it. */
+function send(stream: ExchangeStream, head: ExchangeHead, settings: ServerSettings, response: Response, start: number, tracking: Tracking | null): void | Promise<void> {
   const status = response.status
   const written = writeResponse(response, head.method, stream.sink, settings.log)
   if (typeof written === 'number') return logAccess(stream, head, settings, start, status, written, tracking)

@@ -7,8 +7,12 @@ import type { App, FetchHandler, ServeInfo } from '../fetch/app.ts'
 import type { WebSocketHandler, WebSocketSendData } from '../fetch/websocket-api.ts'
 import type { Limits } from '../http1/limits.ts'
 import type { Telemetry } from './telemetry.ts'
+import type { StaticOptions } from '../static/serve-static.ts'
+import type { ServeStaticOptions } from '../static/static-app.ts'
+import type { CompressionOptions } from './compression.ts'
 
-export type { App, FetchHandler, ServeInfo }
+export type { App, FetchHandler, ServeInfo, CompressionOptions, StaticOptions, ServeStaticOptions }
+export type { ContentCoding } from '../http/accept-encoding.ts'
 export type * from '../fetch/websocket-api.ts'
 export type * from './telemetry.ts'
 
@@ -130,10 +134,22 @@ export interface ServeOptions {
   telemetry?: Telemetry
   /**
    * Serve on an inherited listening socket, by file descriptor (systemd socket activation:
-   * fds start at 3), instead of binding `port`/`hostname`/`unix`. Node and Bun only: Deno's
-   * `Deno.listen` cannot adopt a descriptor.
+   * fds start at 3), instead of binding `port`/`hostname`/`unix`. `Deno.listen` and
+   * `Bun.listen` cannot adopt a descriptor, so on Deno and Bun the socket is served through
+   * their `node:net`.
    */
   fd?: number
+  /**
+   * Serve the files of a folder in front of the app (`'public'`, or `{ dir, ...StaticOptions }`):
+   * GET and HEAD requests that name a file get it; everything else goes to the app. See
+   * `serveStatic()` for the options.
+   */
+  static?: string | (StaticOptions & { dir: string })
+  /**
+   * Compress responses: `true` for the defaults, or `{ encodings, minBytes, level }` (see
+   * `CompressionOptions`). Compressible types only, chosen by Accept-Encoding. Default off.
+   */
+  compression?: boolean | CompressionOptions
 }
 
 /** Where the server listens. */

@@ -3,7 +3,9 @@
  * global clock and sets no global timer (hyper's `Timer`), so tests run it on virtual time.
  * @module
  */
+import type { FileSystem } from '../static/file-system.ts'
 import type { DeflateCodecFactory } from '../ws/permessage-deflate.ts'
+import type { CompressionCodecs } from './compression.ts'
 
 /** Timers, injected so that core reads no global clock and tests can use a virtual one. */
 export interface Timers {
@@ -31,4 +33,8 @@ export interface Runtime {
    * (RFC 7692), which no Web API offers; without it, compression is not negotiated.
    */
   deflate?: DeflateCodecFactory
+  /** Response compressors (gzip, br, zstd) for the `compression` option; without them it is refused. */
+  compression?: CompressionCodecs
+  /** Read-only files for the `static` option; without them it is refused. */
+  files?: FileSystem
 }

@@ -11,6 +11,8 @@ import { Admission, checkHealthPath } from './admission.ts'
 import type { AccessLogEntry, ServeOptions } from './options.ts'
 import type { Runtime } from './runtime.ts'
 import type { Telemetry } from './telemetry.ts'
+import { staticApp } from '../static/static-app.ts'
+import { resolveCompression, type CompressionSettings } from './compression.ts'
 import { Topics } from './topics.ts'
 import { resolveWebSocketSettings, type WebSocketSettings } from './websocket-settings.ts'
 
@@ -62,13 +64,15 @@ export interface ServerSettings {
   shutdownDelay: number
   /** The observer of requests and connections, or null. */
   telemetry: Telemetry | null
+  /** Response compression; null when off (then it costs nothing per request). */
+  compression: CompressionSettings | null
 }
 
 /** Resolves `options` for `app` on `runtime`; throws on contradictory options. */
 export function resolveSettings(app: App, options: ServeOptions, runtime: Runtime): ServerSettings {
   const log = options.log ?? runtime.log
   const settings: ServerSettings = {
-    handler: toHandler(app),
+    handler: options.static === undefined ? toHandler(app) : staticHandler(app, options.static, runtime),
     runtime,
     limits: resolveLimits(options.limits),
     scheme: options.tls !== undefined ? 'https' : 'http',
@@ -90,6 +94,7 @@ export function resolveSettings(app: App, options: ServeOptions, runtime: Runtim
     maxConnections: positiveOption('maxConnections', options.maxConnections) ?? Infinity,
     shutdownDelay: options.shutdownDelay ?? 0,
     telemetry: options.telemetry ?? null,
+    compression: resolveCompression(options.compression, runtime.compression),
   }
   const websocket = options.websocket ?? appWebSocket(app)
   if (websocket !== undefined) settings.websocket = resolveWebSocketSettings(websocket, runtime.deflate ?? null)
@@ -105,4 +110,11 @@ export function resolveSettings(app: App, options: ServeOptions, runtime: Runtim
 function positiveOption(name: string, value: number | undefined): number | undefined {
   if (value !== undefined && !(Number.isInteger(value) && value > 0)) throw new TypeError(`${name} must be a positive integer, got ${value}`)
   return value
+}
+
+/** The app behind a static folder (`options.static`): files first, the app for the rest. */
+function staticHandler(app: App, option: NonNullable<ServeOptions['static']>, runtime: Runtime): FetchHandler {
+  if (runtime.files === undefined) throw new TypeError('static needs a runtime with files (Runtime.files)')
+  const { dir, ...fileOptions } = typeof option === 'string' ? { dir: option } : option
+  return staticApp(runtime.files, dir, { ...fileOptions, fallthrough: app })
 }

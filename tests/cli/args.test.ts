@@ -144,6 +144,17 @@ describe('parseArgs', () => {
     expect(() => parseArgs(['app.ts', '--port', '--host', 'h'])).toThrow(/needs a value/)
   })
 
+  it('takes --static, --static-prefix and --compress; --static alone is a file server', () => {
+    expect(parseArgs(['app.ts', '--static', 'public', '--compress']).options).toEqual({ static: { dir: 'public' }, compression: true })
+    const files = parseArgs(['--static', 'public', '--static-prefix', '/assets'])
+    expect(files.appPath).toBe('')
+    expect(files.options.static).toEqual({ dir: 'public', prefix: '/assets' })
+    expect(() => parseArgs(['--static', 'public', '--static-prefix', 'assets'])).toThrow(/must start with \//)
+    expect(() => parseArgs(['app.ts', '--static-prefix', '/assets'])).toThrow(/needs --static/)
+    expect(() => parseArgs(['--static', ''])).toThrow(/must not be empty/)
+    expect(() => parseArgs(['--static', 'public', '--watch'])).toThrow(/--watch needs an app/)
+  })
+
   it('needs exactly one app path', () => {
     expect(() => parseArgs([])).toThrow(/missing the app module/)
     expect(() => parseArgs(['--port', '1'])).toThrow(/missing the app module/)

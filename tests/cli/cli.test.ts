@@ -4,7 +4,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { request as httpRequest } from 'node:http'
 import type { IncomingMessage } from 'node:http'
 import { request as httpsRequest } from 'node:https'
@@ -252,6 +252,19 @@ describe('portico CLI (node)', () => {
     expect(await get({ socketPath })).toEqual({ status: 200, text: 'Hello, World!' })
     run.child.kill('SIGTERM')
     expect(await run.exited(5_000)).toBe(0)
+  })
+
+  it('is a file server with --static alone, compressing with --compress', async () => {
+    const dir = join(scratch, 'public')
+    mkdirSync(join(dir, 'docs'), { recursive: true })
+    writeFileSync(join(dir, 'docs', 'index.html'), '<p>docs</p>'.repeat(200))
+    const { url } = await listen(['--static', dir, '--static-prefix', '/assets', '--compress', '--port', '0', '--host', '127.0.0.1'])
+    const page = await fetch(`${url}/assets/docs/`, { headers: { 'accept-encoding': 'gzip' } })
+    expect(page.status).toBe(200)
+    expect(page.headers.get('content-encoding')).toBe('gzip')
+    expect(await page.text()).toBe('<p>docs</p>'.repeat(200))
+    expect((await fetch(`${url}/assets/nope.txt`)).status).toBe(404)
+    expect((await fetch(`${url}/docs/`)).status).toBe(404)
   })
 
   it('passes --max-body-size to the server (413 past it)', async () => {

@@ -34,7 +34,7 @@ function tsFiles(folder: string): string[] {
 describe('core/ and testing/ are runtime-free', () => {
   const files = FOLDERS.flatMap((folder) => tsFiles(join(ROOT, folder)))
   it('finds the files of every layer', () => {
-    for (const layer of ['core/http1/', 'core/fetch/', 'core/server/', 'core/proxy/', 'testing/']) {
+    for (const layer of ['core/http1/', 'core/fetch/', 'core/server/', 'core/proxy/', 'core/static/', 'testing/']) {
       expect(files.some((f) => relative(ROOT, f).startsWith(layer))).toBe(true)
     }
   })
@@ -51,7 +51,8 @@ describe('core/ and testing/ are runtime-free', () => {
 })
 
 // The bytes walk one way (../shared/TREE.md): protocol engines know no fetch objects and no
-// server; fetch/ never learns which protocol carried a request; http/ is below them all.
+// server; fetch/ never learns which protocol carried a request; http/ is below them all;
+// static/ (files as a fetch handler) sits on fetch/ and knows no protocol and no server.
 const MAY_NOT_IMPORT: Record<string, string[]> = {
   http: ['http1', 'ws', 'http2', 'fetch', 'proxy', 'server'],
   http1: ['ws', 'http2', 'fetch', 'proxy', 'server'],
@@ -59,6 +60,7 @@ const MAY_NOT_IMPORT: Record<string, string[]> = {
   http2: ['http1', 'ws', 'fetch', 'proxy', 'server'],
   fetch: ['http1', 'ws', 'http2', 'proxy', 'server'],
   proxy: ['ws', 'http2', 'fetch', 'server'],
+  static: ['http1', 'ws', 'http2', 'proxy', 'server'],
 }
 
 describe('core/ layers import downwards only', () => {

@@ -1,0 +1,92 @@
+/**
+ * The static file handler's `FileSystem` on Deno's own file API.
+ * https://docs.deno.com/api/deno/~/Deno.realPath · https://docs.deno.com/api/deno/~/Deno.stat
+ * https://docs.deno.com/api/deno/~/Deno.open
+ * @module
+ */
+import type { FetchHandler } from '../core/fetch/app.ts'
+import type { FileSystem } from '../core/static/file-system.ts'
+import { staticApp, type ServeStaticOptions } from '../core/static/static-app.ts'
+
+// The subset of the Deno namespace used here, declared locally (see deno.ts).
+interface DenoFile {
+  seek(offset: number, whence: 0): Promise<number>
+  read(buffer: Uint8Array): Promise<number | null>
+  close(): void
+}
+interface DenoFileInfo { isFile: boolean; isDirectory: boolean; size: number; mtime: Date | null }
+declare const Deno: {
+  realPath(path: string): Promise<string>
+  stat(path: string): Promise<DenoFileInfo>
+  open(path: string, options: { read: true }): Promise<DenoFile>
+}
+
+/** The errors that mean "no such servable file": answered with null, i.e. 404. */
+const NOT_FOUND = new Set(['NotFound', 'NotADirectory', 'PermissionDenied', 'NotCapable', 'FilesystemLoop', 'InvalidData'])
+
+function notFound(error: unknown): null {
+  if (NOT_FOUND.has((error as { name?: string } | null)?.name ?? '')) return null
+  throw error
+}
+
+/** `FileSystem` on `Deno.realPath`, `Deno.stat` and `Deno.open`. */
+export const denoFiles: FileSystem = {
+  realPath: (path) => Deno.realPath(path).catch(notFound),
+  stat: (path) => Deno.stat(path).then((s) => ({ isFile: s.isFile, isDirectory: s.isDirectory, size: s.size, mtimeMs: s.mtime?.getTime() ?? 0 }), notFound),
+  read(path, start, end, chunkSize) {
+    let file: DenoFile | null = null
+    let position = start
+    const close = (): void => {
+      try {
+        file?.close()
+      } catch {
+        // Already closed.
+      }
+      file = null
+    }
+    return new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        try {
+          if (file === null) {
+            file = await Deno.open(path, { read: true })
+            if (start > 0) await file.seek(start, 0)
+          }
+          const want = Math.min(chunkSize, end - position)
+          const buffer = new Uint8Array(want)
+          // read() may return less than asked; fill the chunk so that chunks stay large.
+          let filled = 0
+          while (filled < want) {
+            const n = await file.read(buffer.subarray(filled))
+            if (n === null) break
+            filled += n
+          }
+          if (filled === 0) throw new Error(`${path} ended at byte ${position}, before ${end}`)
+          position += filled
+          controller.enqueue(filled === want ? buffer : buffer.subarray(0, filled))
+          if (position >= end) {
+            close()
+            controller.close()
+          }
+        } catch (error) {
+          close()
+          controller.error(error)
+        }
+      },
+      cancel: close,
+    }, { highWaterMark: 0 })
+  },
+}
+
+/**
+ * A fetch handler serving the files of `folder` on Deno (Deno.open): GET and HEAD, index.html for
+ * folders, ETag / Last-Modified and conditional requests, one byte range, precompressed
+ * siblings on request; requests no file matches go to `options.fallthrough` (else 404).
+ *
+ * ```ts
+ * import { serve, serveStatic } from 'portico'
+ * serve(serveStatic('public', { fallthrough: app }))
+ * ```
+ */
+export function serveStatic(folder: string, options?: ServeStaticOptions): FetchHandler {
+  return staticApp(denoFiles, folder, options)
+}

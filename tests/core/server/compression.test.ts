@@ -1,0 +1,116 @@
+// core/server/compression.ts with the real node:zlib codecs (runtimes/zlib-compression.ts):
+// when a response is compressed, what its fields become, and that a streamed body's chunks
+// decode one by one as they leave (server-sent events).
+import { brotliDecompressSync, createGunzip, gunzipSync } from 'node:zlib'
+import { describe, expect, it } from 'vitest'
+import { LightResponse } from '../../../core/fetch/light-response.ts'
+import { compressResponse, resolveCompression, type CompressionSettings } from '../../../core/server/compression.ts'
+import { zlibCompression } from '../../../runtimes/zlib-compression.ts'
+
+const settings: CompressionSettings = resolveCompression(true, zlibCompression)!
+const TEXT = 'hello compression '.repeat(200)
+const GZIP = ['accept-encoding', 'gzip']
+
+function light(body: BodyInit | null, init: ResponseInit = {}): Response {
+  return new LightResponse(body, { headers: { 'content-type': 'text/plain', ...init.headers as Record<string, string> }, status: init.status }) as unknown as Response
+}
+
+async function compress(response: Response, request: string[] = GZIP, method = 'GET'): Promise<Response> {
+  return await compressResponse(response, method, request, settings)
+}
+
+describe('when a response is compressed', () => {
+  it('a compressible body over minBytes, for a client that accepts the coding', async () => {
+    const out = await compress(light(TEXT, { headers: { etag: '"v1"', 'content-length': String(TEXT.length) } }))
+    expect(out.headers.get('content-encoding')).toBe('gzip')
+    expect(out.headers.get('vary')).toBe('accept-encoding')
+    expect(out.headers.get('etag')).toBe('W/"v1"')
+    expect(out.headers.get('content-length')).toBeNull()
+    expect(gunzipSync(new Uint8Array(await out.arrayBuffer())).toString()).toBe(TEXT)
+  })
+  it('br by preference when the client takes both', async () => {
+    const out = await compress(light(TEXT), ['accept-encoding', 'gzip, deflate, br'])
+    expect(out.headers.get('content-encoding')).toBe('br')
+    expect(brotliDecompressSync(new Uint8Array(await out.arrayBuffer())).toString()).toBe(TEXT)
+  })
+  it('an existing Vary is extended, not replaced', async () => {
+    const out = await compress(light(TEXT, { headers: { vary: 'origin' } }))
+    expect(out.headers.get('vary')).toBe('origin, accept-encoding')
+  })
+  it('not for a client that accepts none, but Vary says it could have been', async () => {
+    const response = light(TEXT, { headers: { etag: '"v1"' } })
+    const out = await compress(response, [])
+    expect(out.headers.get('content-encoding')).toBeNull()
+    expect(out.headers.get('vary')).toBe('accept-encoding')
+    expect(out.headers.get('etag')).toBe('"v1"')
+    expect(await out.text()).toBe(TEXT)
+  })
+  const untouched: [string, () => Response, string?][] = [
+    ['a small body', () => light('tiny')],
+    ['an incompressible type', () => light(TEXT, { headers: { 'content-type': 'image/png' } })],
+    ['no content type', () => new LightResponse(new Uint8Array(5000)) as unknown as Response],
+    ['Content-Encoding already set', () => light(TEXT, { headers: { 'content-encoding': 'br' } })],
+    ['a range', () => light(TEXT, { status: 206, headers: { 'content-range': 'bytes 0-9/100' } })],
+    ['Cache-Control: no-transform', () => light(TEXT, { headers: { 'cache-control': 'public, no-transform' } })],
+    ['204', () => light(null, { status: 204 })],
+    ['304', () => light(null, { status: 304 })],
+    ['HEAD', () => light(TEXT), 'HEAD'],
+    ['a streamed body with a small known length', () => light(new Blob(['tiny']).stream(), { headers: { 'content-length': '4' } })],
+  ]
+  for (const [name, make, method] of untouched) {
+    it(`not for ${name}`, async () => {
+      const response = make()
+      expect(await compress(response, GZIP, method)).toBe(response)
+    })
+  }
+  it('drops zstd where the runtime lacks it, and refuses unknown codings', () => {
+    expect(resolveCompression({ encodings: ['zstd', 'gzip'] }, { ...zlibCompression, codings: ['br', 'gzip'] })!.codings).toEqual(['gzip'])
+    expect(() => resolveCompression({ encodings: ['deflate' as 'gzip'] }, zlibCompression)).toThrow(/unknown/)
+    expect(resolveCompression(false, zlibCompression)).toBeNull()
+  })
+})
+
+describe('streamed bodies', () => {
+  it('each chunk the app writes decodes on arrival (sync flush), with backpressure', async () => {
+    let pulls = 0
+    const events = ['data: 1\n\n', 'data: 2\n\n', 'data: 3\n\n']
+    const source = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulls++
+        if (pulls > events.length) return controller.close()
+        controller.enqueue(new TextEncoder().encode(events[pulls - 1]))
+      },
+    }, { highWaterMark: 0 })
+    const out = await compress(light(source, { headers: { 'content-type': 'text/event-stream' } }))
+    expect(out.headers.get('content-encoding')).toBe('gzip')
+    const reader = out.body!.getReader()
+    const gunzip = createGunzip()
+    const decoded: string[] = []
+    gunzip.on('data', (chunk: Buffer) => decoded.push(chunk.toString()))
+    for (let i = 0; i < events.length; i++) {
+      const { value } = await reader.read()
+      // Nothing read ahead: one pull of the app per chunk read.
+      expect(pulls).toBe(i + 1)
+      await new Promise<void>((resolve) => gunzip.write(value, () => resolve()))
+      await new Promise((resolve) => setImmediate(resolve))
+      expect(decoded.join('')).toBe(events.slice(0, i + 1).join(''))
+    }
+    const rest = await reader.read()
+    if (!rest.done) gunzip.write(rest.value)
+    gunzip.end()
+    await new Promise((resolve) => gunzip.on('end', resolve))
+    expect(decoded.join('')).toBe(events.join(''))
+  })
+  it('cancelling the compressed stream cancels the app body', async () => {
+    let cancelled = false
+    const source = new ReadableStream<Uint8Array>({
+      pull: (controller) => controller.enqueue(new TextEncoder().encode('x'.repeat(100))),
+      cancel: () => void (cancelled = true),
+    }, { highWaterMark: 0 })
+    const out = await compress(light(source, { headers: { 'content-type': 'text/plain' } }))
+    const reader = out.body!.getReader()
+    await reader.read()
+    await reader.cancel()
+    expect(cancelled).toBe(true)
+  })
+})
