@@ -56,6 +56,8 @@ export class Stream {
   responded = false
   /** The request surfaced as an event (so a reset must be reported). */
   surfaced = false
+  /** Closed and accounted for by the connection (no longer counted as active). */
+  retired = false
 
   constructor(id: number, sendWindow: number, receiveWindowSize: number, contentLength: number | null, endStream: boolean) {
     this.id = id
