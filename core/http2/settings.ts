@@ -47,10 +47,10 @@ export function localSettingsPairs(s: LocalSettings): number[] {
 export class PeerSettings {
   headerTableSize = 4096
   enablePush = 1
-  maxConcurrentStreams = Infinity
-  initialWindowSize = DEFAULT_WINDOW_SIZE
-  maxFrameSize = MIN_MAX_FRAME_SIZE
-  maxHeaderListSize = Infinity
+  maxConcurrentStreams: number = Infinity
+  initialWindowSize: number = DEFAULT_WINDOW_SIZE
+  maxFrameSize: number = MIN_MAX_FRAME_SIZE
+  maxHeaderListSize: number = Infinity
 
   /**
    * Applies one SETTINGS payload (already checked to be a multiple of 6), in order, as §6.5.3
