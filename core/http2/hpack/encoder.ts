@@ -85,6 +85,11 @@ export class HpackEncoder {
     return this.table.size
   }
 
+  /** The dynamic table's entries, newest first, as `[name, value, …]` (for tests and debugging). */
+  tableEntries(): string[] {
+    return this.table.entries()
+  }
+
   /** The table size in force (after the pending update, if any). */
   get tableMaxSize(): number {
     return this.pendingSize >= 0 ? this.pendingSize : this.table.maxSize
