@@ -210,6 +210,18 @@ describe('table size updates (RFC 7541 §4.2, §6.3)', () => {
 })
 
 describe('misuse', () => {
+  it('a refused block leaves the table and a pending size update as they were', () => {
+    const encoder = new HpackEncoder()
+    const decoder = new HpackDecoder()
+    decoder.decode(encoder.encode(['x-a', '1']))
+    encoder.setPeerMaxTableSize(1000)
+    expect(() => encoder.encode(['x-b', '2', 'x-c', '\u0100'])).toThrow(HpackError)
+    expect(encoder.tableEntries()).toEqual(['x-a', '1'])
+    const block = encoder.encode(['x-b', '2'])
+    expect(toHex(block.subarray(0, 3))).toBe('3fc907') // the update is still announced
+    expect(decoder.decode(block)).toEqual(['x-b', '2'])
+    expect(decoder.tableEntries()).toEqual(encoder.tableEntries())
+  })
   it('a character above U+00FF is refused with invalid-octet, with and without Huffman', () => {
     for (const huffman of [true, false]) {
       try {
