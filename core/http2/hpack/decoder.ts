@@ -20,6 +20,10 @@
  * pushes nothing more, and returns null. A block that names one 4 KiB entry ten thousand
  * times costs the time to read it and no memory (the "HPACK bomb", RFC 7541 §7.3).
  * Strings are built only for the output or for the table, and the table is bounded.
+ *
+ * The table starts at 4096 octets, as the peer's encoder does (it may send blocks before
+ * it has our SETTINGS); size updates may then set anything up to `maxTableSize`. We do not
+ * insist on an update when `maxTableSize` is below 4096: the table stays bounded by 4096.
  * @module
  */
 import { latin1Decode } from '../../http/ascii.ts'
@@ -83,7 +87,9 @@ export class HpackDecoder {
   constructor(options: HpackDecoderOptions = {}) {
     this.maxTableSize = options.maxTableSize ?? DEFAULT_HEADER_TABLE_SIZE
     this.maxHeaderListSize = options.maxHeaderListSize ?? DEFAULT_MAX_HEADER_LIST_SIZE
-    this.table = new DynamicTable(this.maxTableSize)
+    // The peer's encoder starts at the protocol's 4096 (RFC 9113 §6.5.2) whatever we
+    // advertise, until it announces another size; it must announce one at most our limit.
+    this.table = new DynamicTable(DEFAULT_HEADER_TABLE_SIZE)
   }
 
   /** Size in octets of the dynamic table now (§4.1). */
@@ -93,9 +99,7 @@ export class HpackDecoder {
 
   /** The dynamic table's entries, newest first, as `[name, value, …]` (for tests and debugging). */
   tableEntries(): string[] {
-    const out: string[] = []
-    for (let i = 1; i <= this.table.length; i++) out.push(this.table.name(i), this.table.value(i))
-    return out
+    return this.table.entries()
   }
 
   /**

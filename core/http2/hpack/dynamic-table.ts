@@ -56,6 +56,13 @@ export class DynamicTable {
     return this.values[(this.head + this.length - index) & this.mask]!
   }
 
+  /** The entries, newest first, as `[name, value, …]` (for tests and debugging). */
+  entries(): string[] {
+    const out: string[] = []
+    for (let i = 1; i <= this.length; i++) out.push(this.name(i), this.value(i))
+    return out
+  }
+
   /** Adds a field as the newest entry, evicting as §4.4 says. */
   add(name: string, value: string): void {
     const size = entrySize(name, value)

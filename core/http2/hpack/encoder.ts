@@ -58,6 +58,16 @@ const NOT_INDEXED: ReadonlySet<string> = new Set([
   'server-timing',
 ])
 
+/** Throws `HpackError('invalid-octet')` if a name or value has a character above U+00FF. */
+function checkOctets(headers: readonly string[]): void {
+  for (let i = 0; i < headers.length; i++) {
+    if (NOT_OCTET.test(headers[i]!)) throw new HpackError('invalid-octet', `field ${i >> 1} has a character above U+00FF`)
+  }
+}
+
+/** A character that is not an octet (native regex: far faster than a charCodeAt loop). */
+const NOT_OCTET = /[^\x00-\xff]/
+
 /** Encodes the header blocks of one connection (RFC 7541). */
 export class HpackEncoder {
   /** Our limit on the table size. */
@@ -85,6 +95,11 @@ export class HpackEncoder {
     return this.table.size
   }
 
+  /** The dynamic table's entries, newest first, as `[name, value, …]` (for tests and debugging). */
+  tableEntries(): string[] {
+    return this.table.entries()
+  }
+
   /** The table size in force (after the pending update, if any). */
   get tableMaxSize(): number {
     return this.pendingSize >= 0 ? this.pendingSize : this.table.maxSize
@@ -107,6 +122,9 @@ export class HpackEncoder {
    * Throws `HpackError('invalid-octet')` for a character above U+00FF.
    */
   encode(headers: readonly string[], sensitive?: ReadonlySet<string>): Uint8Array {
+    // Checked before anything changes: a block that is never sent must leave the table as
+    // it was, or every later block would be decoded against a table the peer does not have.
+    checkOctets(headers)
     this.pos = 0
     this.writeSizeUpdates()
     const table = this.table
@@ -169,11 +187,7 @@ export class HpackEncoder {
     }
     const buffer = this.buffer
     let pos = writeInteger(buffer, this.pos, s.length, 7, 0)
-    for (let i = 0; i < s.length; i++) {
-      const c = s.charCodeAt(i)
-      if (c > 0xff) throw new HpackError('invalid-octet', `field has a character above U+00FF at ${i}`)
-      buffer[pos++] = c
-    }
+    for (let i = 0; i < s.length; i++) buffer[pos++] = s.charCodeAt(i)
     this.pos = pos
   }
 

@@ -4,6 +4,7 @@
 import { describe, expect, it, test } from 'vitest'
 import { HpackDecoder } from '../../../../core/http2/hpack/decoder.ts'
 import { HpackError } from '../../../../core/http2/hpack/errors.ts'
+import { writeInteger } from '../../../../core/http2/hpack/integer.ts'
 import { malformedBlocks, rfcExamples } from '../../../vectors/hpack.ts'
 import { concat, hex } from '../../../vectors/ws-client.ts'
 
@@ -19,14 +20,21 @@ function decodeError(decoder: HpackDecoder, block: Uint8Array): string | undefin
 
 /** A literal with incremental indexing, new name, raw strings (RFC 7541 §6.2.1). */
 function indexedLiteral(name: string, value: string): Uint8Array {
-  if (name.length > 126 || value.length > 126) throw new Error('test helper: short strings only')
-  return Uint8Array.from([0x40, name.length, ...Array.from(name, (c) => c.charCodeAt(0)), value.length, ...Array.from(value, (c) => c.charCodeAt(0))])
+  const out = new Uint8Array(13 + name.length + value.length)
+  let pos = writeInteger(out, 0, 0, 6, 0x40)
+  for (const s of [name, value]) {
+    pos = writeInteger(out, pos, s.length, 7, 0)
+    for (let i = 0; i < s.length; i++) out[pos++] = s.charCodeAt(i)
+  }
+  return out.slice(0, pos)
 }
 
 describe('RFC 7541 Appendix C', () => {
   for (const sequence of rfcExamples) {
     it(`${sequence.section} ${sequence.title}`, () => {
       const decoder = new HpackDecoder({ maxTableSize: sequence.maxTableSize })
+      // C.5/C.6 run with a 256-octet table: the peer announces it first (RFC 7541 §6.3).
+      if (sequence.maxTableSize !== 4096) expect(decoder.decode(hex('3f e1 01'))).toEqual([])
       for (const block of sequence.blocks) {
         expect(decoder.decode(hex(block.hex)), block.name).toEqual(block.headers)
         expect(decoder.tableEntries(), block.name).toEqual(block.table)
@@ -53,6 +61,17 @@ describe('dynamic table size updates (RFC 7541 §4.2, §6.3)', () => {
     expect(decoder.tableSize).toBe(0)
     decoder.decode(indexedLiteral('c', '3'))
     expect(decoder.decode(hex('3f 0f be'))).toEqual(['c', '3']) // a 46-octet table still holds the 34-octet entry
+  })
+  it('the table starts at 4096 whatever the limit, as the peer\'s encoder does (RFC 9113 §6.5.2)', () => {
+    const small = new HpackDecoder({ maxTableSize: 100 })
+    small.decode(indexedLiteral('a', 'x'.repeat(1000)))
+    expect(small.tableSize).toBe(1033)
+    const large = new HpackDecoder({ maxTableSize: 65536 })
+    for (let i = 0; i < 5; i++) large.decode(indexedLiteral(`n${i}`, 'x'.repeat(1000)))
+    expect(large.tableSize).toBeLessThanOrEqual(4096)
+    large.decode(hex('3f e1 ff 03')) // 65536 = 31 + 65505
+    for (let i = 0; i < 5; i++) large.decode(indexedLiteral(`m${i}`, 'x'.repeat(1000)))
+    expect(large.tableSize).toBeGreaterThan(5000)
   })
   it('a size update to exactly the limit is allowed, one octet above is not', () => {
     expect(new HpackDecoder({ maxTableSize: 100 }).decode(hex('3f 45'))).toEqual([])
@@ -91,14 +110,14 @@ describe('indices (RFC 7541 §2.3.3)', () => {
   })
   it('an entry larger than the table empties it and is not added (RFC 7541 §4.4)', () => {
     const decoder = new HpackDecoder({ maxTableSize: 64 })
-    decoder.decode(indexedLiteral('a', '1'))
+    decoder.decode(concat(hex('3f 21'), indexedLiteral('a', '1'))) // size update to 64
     expect(decoder.decode(indexedLiteral('big', 'x'.repeat(30)))).toEqual(['big', 'x'.repeat(30)])
     expect(decoder.tableEntries()).toEqual([])
     expect(decoder.tableSize).toBe(0)
   })
   it('an entry exactly the table size fits, evicting everything else', () => {
     const decoder = new HpackDecoder({ maxTableSize: 64 })
-    decoder.decode(indexedLiteral('a', '1'))
+    decoder.decode(concat(hex('3f 21'), indexedLiteral('a', '1')))
     decoder.decode(indexedLiteral('big', 'x'.repeat(29)))
     expect(decoder.tableEntries()).toEqual(['big', 'x'.repeat(29)])
     expect(decoder.tableSize).toBe(64)
