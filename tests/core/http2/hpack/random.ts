@@ -1,0 +1,14 @@
+// A seeded PRNG for the HPACK tests (mulberry32): the same "random" header lists on every
+// run and every runtime, so a failure is reproducible from the seed in the test name.
+
+/** Returns a function giving floats in [0, 1), determined by `seed`. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0
+    let t = state
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
