@@ -26,7 +26,7 @@ export interface SafePath {
 /** Where the path of an absolute URL (`scheme://authority/path?query`) starts and ends. */
 export function urlPath(url: string): string {
   const authority = url.indexOf('//')
-  let start = url.indexOf('/', authority === -1 ? 0 : authority + 2)
+  const start = url.indexOf('/', authority === -1 ? 0 : authority + 2)
   if (start === -1) return '/'
   let end = url.length
   const query = url.indexOf('?', start)

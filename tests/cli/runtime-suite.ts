@@ -213,6 +213,8 @@ export function defineCliSuite(target: CliCommand): void {
       const run = start([app('activated'), '--health-path', '/healthz', '--shutdown-delay', '3000'], {
         command: [activate!, '-l', `127.0.0.1:${port}`, target.command, ...target.args],
       })
+      // Its socket is bound once it says so; a fetch before that is refused (seen under load).
+      await run.waitFor(/Listening on 127\.0\.0\.1:\d+ as 3/)
       const first = await fetch(`${origin}/`)
       expect(await first.text()).toBe('activated')
       expect(await listening(run)).toBe(origin)

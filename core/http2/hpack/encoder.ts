@@ -66,6 +66,7 @@ function checkOctets(headers: readonly string[]): void {
 }
 
 /** A character that is not an octet (native regex: far faster than a charCodeAt loop). */
+// deno-lint-ignore no-control-regex -- the range is every octet, on purpose
 const NOT_OCTET = /[^\x00-\xff]/
 
 /** Encodes the header blocks of one connection (RFC 7541). */
