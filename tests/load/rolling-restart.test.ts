@@ -190,7 +190,9 @@ describe.skipIf(HAPROXY === undefined)(`rolling restart behind haproxy${HAPROXY 
         '  balance roundrobin',
         '  option httpchk GET /healthz',
         '  http-check expect status 200',
-        '  default-server check inter 100ms fall 1 rise 1',
+        // fall 3: a check that times out on a loaded machine must not take a healthy server out
+        // (all three out at once = 503s); 3 × 100 ms is still well inside the 1.5 s delay.
+        '  default-server check inter 100ms fall 3 rise 1',
         ...ports.map((port, i) => `  server s${i} 127.0.0.1:${port}`),
         '',
       ].join('\n'))
