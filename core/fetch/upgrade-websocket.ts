@@ -3,7 +3,7 @@
  * app ports by changing one import. It rides on the Bun-shaped upgrade
  * (`info.upgrade(request, { handler })`): the per-socket handler below turns the session's
  * calls into the events of a browser `WebSocket` (`open`, `message`, `error`, `close`).
- * https://docs.deno.com/api/deno/~/Deno.upgradeWebSocket
+ * Deno's upgradeWebSocket() (docs.deno.com, API reference)
  *
  * Invariants:
  * - readyState walks CONNECTING → OPEN → CLOSING → CLOSED; `open` fires once the 101 is
@@ -295,7 +295,7 @@ for (const [name, value] of [['CONNECTING', CONNECTING], ['OPEN', OPEN], ['CLOSI
 }
 
 /**
- * Upgrades a request to a WebSocket, as `Deno.upgradeWebSocket` does: returns the socket (a
+ * Upgrades a request to a WebSocket, as Deno's upgradeWebSocket() does: returns the socket (a
  * browser `WebSocket`: `onopen`/`onmessage`/`onclose`/`onerror`, `send`, `close`, …) and a
  * response to return from the handler. Throws a TypeError when the request is not a
  * WebSocket handshake, asks for a subprotocol the client did not offer, or did not come

@@ -1,5 +1,5 @@
 /**
- * The WebSocket side of the public API, in Bun's shape (`Bun.serve({ fetch, websocket })`),
+ * The WebSocket side of the public API, in Bun's shape (its serve() taking `{ fetch, websocket }`),
  * so that a Bun app runs unchanged: handlers declared once per server, `info.upgrade(request,
  * { data, headers })` in `fetch`, and a `ServerWebSocket` per connection.
  * https://bun.com/docs/api/websockets

@@ -63,7 +63,7 @@ export interface ServeOptions {
   /** Size limits of the HTTP engine. */
   limits?: Partial<Limits>
   /**
-   * WebSocket handlers, as Bun.serve takes them; `info.upgrade(request)` in the handler
+   * WebSocket handlers, as Bun's serve() takes them; `info.upgrade(request)` in the handler
    * turns a request into a socket. An app object's own `websocket` is used when this is unset.
    */
   websocket?: WebSocketHandler<unknown>
@@ -134,8 +134,8 @@ export interface ServeOptions {
   telemetry?: Telemetry
   /**
    * Serve on an inherited listening socket, by file descriptor (systemd socket activation:
-   * fds start at 3), instead of binding `port`/`hostname`/`unix`. `Deno.listen` and
-   * `Bun.listen` cannot adopt a descriptor, so on Deno and Bun the socket is served through
+   * fds start at 3), instead of binding `port`/`hostname`/`unix`. Deno's listen() and
+   * Bun's listen() cannot adopt a descriptor, so on Deno and Bun the socket is served through
    * their `node:net`.
    */
   fd?: number
