@@ -24,7 +24,7 @@ export interface ExchangeHead {
   method: string
   /** origin-form (`/path?q`), absolute-form, or `*`. */
   target: string
-  version: '1.0' | '1.1'
+  version: '1.0' | '1.1' | '2'
   headers: HeaderList
   /** The request has content to read (a length above zero, or chunked). */
   hasBody: boolean

@@ -6,12 +6,13 @@
 import type { App, FetchHandler, ServeInfo } from '../fetch/app.ts'
 import type { WebSocketHandler, WebSocketSendData } from '../fetch/websocket-api.ts'
 import type { Limits } from '../http1/limits.ts'
+import type { Http2Limits } from '../http2/limits.ts'
 import type { Telemetry } from './telemetry.ts'
 import type { StaticOptions } from '../static/serve-static.ts'
 import type { ServeStaticOptions } from '../static/static-app.ts'
 import type { CompressionOptions } from './compression.ts'
 
-export type { App, FetchHandler, ServeInfo, CompressionOptions, StaticOptions, ServeStaticOptions }
+export type { App, FetchHandler, ServeInfo, CompressionOptions, StaticOptions, ServeStaticOptions, Http2Limits }
 export type { ContentCoding } from '../http/accept-encoding.ts'
 export type * from '../fetch/websocket-api.ts'
 export type * from './telemetry.ts'
@@ -23,7 +24,8 @@ export interface AccessLogEntry {
   remoteAddress: string | undefined
   method: string
   target: string
-  version: '1.0' | '1.1'
+  /** The protocol version: `'2'` for HTTP/2. */
+  version: '1.0' | '1.1' | '2'
   status: number
   /** Body bytes written (after framing removed). */
   bytes: number
@@ -62,6 +64,13 @@ export interface ServeOptions {
   accessLog?: (entry: AccessLogEntry) => void
   /** Size limits of the HTTP engine. */
   limits?: Partial<Limits>
+  /**
+   * HTTP/2 beside HTTP/1.1 on the same port (default true): over TLS a client that offers `h2`
+   * in ALPN gets it, and on a cleartext port a client that starts with the HTTP/2 connection
+   * preface gets h2c (prior knowledge). An object sets the engine's limits (`Http2Limits`:
+   * concurrent streams, windows, frame and header sizes, flood budgets). `false`: HTTP/1.1 only.
+   */
+  http2?: boolean | Partial<Http2Limits>
   /**
    * WebSocket handlers, as Bun's serve() takes them; `info.upgrade(request)` in the handler
    * turns a request into a socket. An app object's own `websocket` is used when this is unset.

@@ -5,6 +5,7 @@
  */
 import { appWebSocket, toHandler, type App, type AppFailureOptions, type FetchHandler } from '../fetch/app.ts'
 import { resolveLimits, type Limits } from '../http1/limits.ts'
+import { resolveHttp2Limits, type Http2Limits } from '../http2/limits.ts'
 import type { ForwardedHeaders } from '../proxy/forwarded.ts'
 import { compileTrustedProxies, type TrustedProxies } from '../proxy/ip-address.ts'
 import { Admission, checkHealthPath } from './admission.ts'
@@ -66,6 +67,8 @@ export interface ServerSettings {
   telemetry: Telemetry | null
   /** Response compression; null when off (then it costs nothing per request). */
   compression: CompressionSettings | null
+  /** HTTP/2's limits; null when HTTP/2 is off (HTTP/1.1 only). */
+  http2: Http2Limits | null
 }
 
 /** Resolves `options` for `app` on `runtime`; throws on contradictory options. */
@@ -95,6 +98,7 @@ export function resolveSettings(app: App, options: ServeOptions, runtime: Runtim
     shutdownDelay: options.shutdownDelay ?? 0,
     telemetry: options.telemetry ?? null,
     compression: resolveCompression(options.compression, runtime.compression),
+    http2: options.http2 === false ? null : resolveHttp2Limits(options.http2 === true ? undefined : options.http2),
   }
   const websocket = options.websocket ?? appWebSocket(app)
   if (websocket !== undefined) settings.websocket = resolveWebSocketSettings(websocket, runtime.deflate ?? null)

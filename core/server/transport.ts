@@ -35,6 +35,11 @@ export interface Transport {
    * after a broken response and to end a linger. Idempotent.
    */
   abort(): void
+  /**
+   * The protocol TLS's ALPN agreed on (`'h2'`, `'http/1.1'`), known when the driver hands the
+   * transport over; undefined or null for cleartext or when the client offered none.
+   */
+  readonly alpnProtocol?: string | null
   /** Peer address, if the runtime knows it. */
   readonly remoteAddress?: string
   readonly remotePort?: number
