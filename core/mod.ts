@@ -17,7 +17,7 @@ export { Connection, type ConnectionOptions } from './http1/connection.ts'
 export * from './http1/events.ts'
 export * from './http1/errors.ts'
 export { DEFAULT_LIMITS, resolveLimits, type Limits } from './http1/limits.ts'
-export { httpDate } from './http1/date.ts'
+export { httpDate } from './http/date.ts'
 export type { ClientState, ServerState } from './http1/state.ts'
 
 // http/: field lists and status text, the same for every protocol.

@@ -24,7 +24,7 @@
  */
 import { ChunkedDecoder, LengthDecoder, type BodyDecoder } from './body-decoder.ts'
 import { BodyEncoder } from './body-encoder.ts'
-import { httpDate } from './date.ts'
+import { httpDate } from '../http/date.ts'
 import { LocalProtocolError, ParseError, RemoteProtocolError } from './errors.ts'
 import {
   NEED_DATA,

@@ -1,12 +1,13 @@
 /**
- * One HTTP/1.1 connection, from accept to close: read → engine → exchange → write. The
- * dispatcher of the engine's events (hyper's `conn.rs`, uvicorn's `H11Protocol`); the
+ * One connection, from accept to close: read → engine → exchange → write. The dispatcher of
+ * the HTTP/1.1 engine's events (hyper's `conn.rs`, uvicorn's `H11Protocol`); the
  * request/response cycle itself is `exchange.ts`, response framing `http1-sink.ts`.
  *
  * States (`LoopState`): 'preamble' (PROXY header) → 'waiting' (for a request head) →
  * 'exchange' (the app runs, its response is written) → 'draining' (an unread body is
- * discarded) → 'waiting' … → 'closed'; or, after a 101, 'upgraded': a WebSocket session
- * owns the transport until it ends.
+ * discarded) → 'waiting' … → 'closed'; or 'handed-over': a session owns the transport until
+ * it ends — a WebSocket after a 101, or HTTP/2 when TLS agreed on `h2` or the first bytes are
+ * the HTTP/2 connection preface (h2c with prior knowledge, RFC 9113 §3.3).
  *
  * Invariants:
  * - `Connection.next()` is called in one place, `pull()`; its protocol errors are kept in
@@ -22,7 +23,9 @@
 import { errorResponse } from '../fetch/error-response.ts'
 import { abortRequest, type LightRequest } from '../fetch/light-request.ts'
 import type { UpgradeOptions } from '../fetch/websocket-api.ts'
+import { concatBytes } from '../http/ascii.ts'
 import { Connection } from '../http1/connection.ts'
+import { CONNECTION_PREFACE } from '../http2/frame-types.ts'
 import { RemoteProtocolError } from '../http1/errors.ts'
 import { NEED_DATA, PAUSED, type RequestEvent, type ServerEvent } from '../http1/events.ts'
 import { isTrustedProxy } from '../proxy/ip-address.ts'
@@ -38,10 +41,22 @@ import { writeResponse } from './response-writer.ts'
 import type { ServerSettings } from './settings.ts'
 import type { Transport } from './transport.ts'
 import { prepareUpgrade, startSession, type PreparedUpgrade } from './upgrade.ts'
-import type { WebSocketSession } from './websocket-session.ts'
+import { Http2Session } from './http2-session.ts'
 
 /** Where a connection is in its life; see the module comment. */
-export type LoopState = 'preamble' | 'waiting' | 'exchange' | 'draining' | 'upgraded' | 'closed'
+export type LoopState = 'preamble' | 'waiting' | 'exchange' | 'draining' | 'handed-over' | 'closed'
+
+/** A protocol that took the transport over: a WebSocket after its 101, an HTTP/2 connection. */
+export interface ConnectionSession {
+  /** Graceful shutdown: finish what is in flight, then close. */
+  goingAway(): void
+  /** The shutdown delay began: steer the client's next requests elsewhere. */
+  drain?(): void
+  /** Forced shutdown. */
+  terminate(): void
+  /** Called by the server's sweep timer. */
+  checkDeadline(now: number): void
+}
 
 /** During a graceful close, how long a connection that never sent a request may still send one. */
 const FIRST_REQUEST_GRACE_MS = 1000
@@ -61,6 +76,8 @@ export class ConnectionLoop implements ExchangeStream, Upgrader, BodyHost, Write
   private readonly settings: ServerSettings
   private readonly transport: Transport
   private pendingRead: Promise<Uint8Array | null> | null = null
+  /** Bytes read before the protocol is known (after a PROXY header). */
+  private early: Uint8Array = EMPTY
   /** When the current request head started arriving (0: not yet), and when its exchange began. */
   private headStart: number
   private requestStart = 0
@@ -73,7 +90,9 @@ export class ConnectionLoop implements ExchangeStream, Upgrader, BodyHost, Write
   private event: RequestEvent | null = null
   /** Set by `upgrade()`: the 101 to send once the app returns. */
   private pendingUpgrade: PreparedUpgrade | null = null
-  private session: WebSocketSession | null = null
+  private session: ConnectionSession | null = null
+  /** shutdown() or drain() came before the hand-off: the session starts with it. */
+  private closing: 'shutdown' | 'drain' | null = null
   /** The way to the socket; gathers what one read's requests are answered with. */
   private readonly output: BatchedWriter
 
@@ -98,12 +117,13 @@ export class ConnectionLoop implements ExchangeStream, Upgrader, BodyHost, Write
 
   /** A WebSocket session owns the transport. */
   get isUpgraded(): boolean {
-    return this.state === 'upgraded'
+    return this.state === 'handed-over'
   }
 
   /** Graceful shutdown: close now if idle, else after the current response. */
   shutdown(): void {
     if (this.session !== null) return this.session.goingAway()
+    this.closing = 'shutdown'
     this.conn.disableKeepAlive()
     const busy = this.state === 'exchange' || this.state === 'draining'
     if (busy || this.conn.clientState !== 'idle' || this.conn.bufferedBytes > 0) return
@@ -118,7 +138,9 @@ export class ConnectionLoop implements ExchangeStream, Upgrader, BodyHost, Write
    * An idle connection stays open until then, since a balancer may still send on it.
    */
   drain(): void {
-    if (this.session === null) this.conn.disableKeepAlive()
+    if (this.session !== null) return this.session.drain?.()
+    this.closing ??= 'drain'
+    this.conn.disableKeepAlive()
   }
 
   /** Forced shutdown. */
@@ -148,6 +170,7 @@ export class ConnectionLoop implements ExchangeStream, Upgrader, BodyHost, Write
       const trusted = this.settings.trustedProxies
       this.trustsPeer = trusted !== null && isTrustedProxy(trusted, this.info.remoteAddress)
       this.state = 'waiting'
+      if (await this.startsHttp2()) return
       for (;;) {
         const event = this.pull()
         if (event === NEED_DATA) {
@@ -174,7 +197,7 @@ export class ConnectionLoop implements ExchangeStream, Upgrader, BodyHost, Write
       if (error instanceof RemoteProtocolError) await this.respondWithError(failureResponse(error))
       else if (error !== CLOSED) this.settings.log('connection failed', error)
     } finally {
-      if (this.state !== 'upgraded') {
+      if (this.state !== 'handed-over') {
         // Not awaited: closeWrite() sends what is queued before the FIN.
         void this.output.uncork()?.catch(() => {})
         this.close()
@@ -191,8 +214,66 @@ export class ConnectionLoop implements ExchangeStream, Upgrader, BodyHost, Write
     this.deadline.clear()
     if (preamble === null) return false
     if (preamble.peer !== null) this.info = this.info.withAddresses(preamble.peer, preamble.unix)
-    if (preamble.rest.length > 0) this.conn.receive(preamble.rest)
+    this.early = preamble.rest
     return true
+  }
+
+  /**
+   * HTTP/2 by ALPN, or h2c: reads until the first bytes either are the client preface or
+   * cannot be (an HTTP/1.1 request differs from it by its second byte at the latest). If it
+   * is HTTP/2, hands the transport to an `Http2Session` and returns true; otherwise the bytes
+   * read go to the HTTP/1.1 engine.
+   */
+  private async startsHttp2(): Promise<boolean> {
+    const alpn = this.transport.alpnProtocol
+    let first = this.early
+    this.early = EMPTY
+    if (this.settings.http2 === null || alpn === 'http/1.1') {
+      if (first.length > 0) this.conn.receive(first)
+      return false
+    }
+    while (alpn !== 'h2' && first.length < CONNECTION_PREFACE.length) {
+      if (!startsLike(first, CONNECTION_PREFACE)) break
+      const chunk = await this.readFirst()
+      if (chunk === null) break
+      first = first.length === 0 ? chunk : concatBytes([first, chunk])
+    }
+    if (alpn !== 'h2' && !startsLike(first, CONNECTION_PREFACE)) {
+      this.conn.receive(first)
+      return false
+    }
+    if (first.length < CONNECTION_PREFACE.length && alpn !== 'h2') {
+      // The client left in the middle of the preface.
+      this.conn.receive(first)
+      this.conn.receive(EMPTY)
+      return false
+    }
+    this.state = 'handed-over'
+    this.deadline.clear()
+    const session = new Http2Session(this.settings, this.transport, this.info, this.trustsPeer, () => {
+      this.state = 'closed'
+      this.onClosed?.()
+    })
+    this.session = session
+    if (this.closing === 'shutdown') session.goingAway()
+    else if (this.closing === 'drain') session.drain()
+    void session.run(first)
+    return true
+  }
+
+  /** A read before the first request, under the headers deadline (a slowloris guard). */
+  private async readFirst(): Promise<Uint8Array | null> {
+    if (this.headStart === 0) this.headStart = this.settings.runtime.now()
+    this.deadline.set('headers', this.headStart, this.settings.headersTimeout)
+    let chunk: Uint8Array | null
+    try {
+      chunk = await this.transport.read()
+    } catch {
+      chunk = null
+    }
+    this.deadline.clear()
+    if (this.state === 'closed') throw CLOSED
+    return chunk
   }
 
   /** The engine's next event: the one place that calls `Connection.next()`. */
@@ -296,7 +377,7 @@ export class ConnectionLoop implements ExchangeStream, Upgrader, BodyHost, Write
     // The request's empty body ends before the switch (its end event may not be read yet).
     while (this.conn.clientState === 'send-body') this.pull()
     const head = this.conn.send({ type: 'response', status: 101, headers: prepared.headers })
-    this.state = 'upgraded'
+    this.state = 'handed-over'
     this.deadline.clear()
     const pendingRead = this.pendingRead
     this.pendingRead = null
@@ -404,4 +485,11 @@ export class ConnectionLoop implements ExchangeStream, Upgrader, BodyHost, Write
     // Ended once closed, even if a hung app never returns (its signal has been aborted).
     this.onClosed?.()
   }
+}
+
+/** `bytes` agree with the start of `prefix` as far as both go. */
+function startsLike(bytes: Uint8Array, prefix: Uint8Array): boolean {
+  const n = Math.min(bytes.length, prefix.length)
+  for (let i = 0; i < n; i++) if (bytes[i] !== prefix[i]) return false
+  return true
 }
