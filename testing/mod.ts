@@ -180,6 +180,7 @@ export class TestServer implements Server {
       {
         remoteAddress: options.remoteAddress ?? '127.0.0.1',
         remotePort: options.remotePort ?? 40000 + this.connections.length,
+        alpnProtocol: options.alpnProtocol,
       },
     )
     this.connections.push(conn)
