@@ -3,7 +3,7 @@
 // bounded memory, resets, timeouts, graceful shutdown. The engine's frame-level conformance
 // (h2spec's cases) is in tests/core/http2/.
 import { describe, expect, it } from 'vitest'
-import type { AccessLogEntry } from '../../../core/server/options.ts'
+import type { AccessLogEntry, App } from '../../../core/server/options.ts'
 import { createTestServer, type TestServerOptions } from '../../../testing/mod.ts'
 import { concat, data, headers, GET, rstStream } from '../../helpers/h2-frames.ts'
 
@@ -19,7 +19,7 @@ async function echo(request: Request): Promise<Response> {
   return new Response(`${request.method} ${request.url} host=${request.headers.get('host')}`, { headers: { 'x-app': 'yes' } })
 }
 
-function server(app = echo, options: TestServerOptions = {}) {
+function server(app: App = echo, options: TestServerOptions = {}) {
   return createTestServer(app, options)
 }
 
