@@ -35,7 +35,7 @@ function handshake(port: number, protocols: string[] | undefined): Promise<tls.T
       clearTimeout(timer)
       resolve(socket)
     })
-    socket.once('error', (error) => {
+    socket.once('error', (error: Error) => {
       clearTimeout(timer)
       reject(error)
     })
