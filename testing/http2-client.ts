@@ -170,11 +170,11 @@ export class TestHttp2Client {
   /** The server's GOAWAY, once it sent one (the last, if several). */
   goaway: { lastStreamId: number; code: number } | null = null
   /** The server's SETTINGS, as id → value. */
-  readonly serverSettings = new Map<number, number>()
+  readonly serverSettings: Map<number, number> = new Map()
   /** @internal The connection send window (what we may send the server). */
-  sendWindow = DEFAULT_WINDOW_SIZE
+  sendWindow: number = DEFAULT_WINDOW_SIZE
   /** @internal */
-  peerMaxFrameSize = 16384
+  peerMaxFrameSize: number = 16384
   private readonly options: Required<Http2ClientOptions>
   private readonly streams = new Map<number, Http2ClientStream>()
   private readonly decoder = new HpackDecoder()
