@@ -23,7 +23,7 @@ export const bunFiles: FileSystem = {
 
 /**
  * A fetch handler serving the files of `folder` on Bun (Bun.file): GET and HEAD, index.html for
- * folders, ETag / Last-Modified and conditional requests, one byte range, precompressed
+ * folders, ETag / Last-Modified and conditional requests, byte ranges, precompressed
  * siblings on request; requests no file matches go to `options.fallthrough` (else 404).
  *
  * ```ts

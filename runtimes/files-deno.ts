@@ -5,6 +5,7 @@
  * @module
  */
 import type { FetchHandler } from '../core/fetch/app.ts'
+import { fileRangeStream, type SequentialFile } from '../core/static/file-stream.ts'
 import type { FileSystem } from '../core/static/file-system.ts'
 import { staticApp, type ServeStaticOptions } from '../core/static/static-app.ts'
 
@@ -33,53 +34,33 @@ function notFound(error: unknown): null {
 export const denoFiles: FileSystem = {
   realPath: (path) => Deno.realPath(path).catch(notFound),
   stat: (path) => Deno.stat(path).then((s) => ({ isFile: s.isFile, isDirectory: s.isDirectory, size: s.size, mtimeMs: s.mtime?.getTime() ?? 0 }), notFound),
-  read(path, start, end, chunkSize) {
-    let file: DenoFile | null = null
-    let position = start
-    const close = (): void => {
+  read: (path, start, end, chunkSize) => fileRangeStream(openDeno, path, start, end, chunkSize),
+}
+
+/** `Deno.open`, seeked to `start`, as the sequential file `fileRangeStream` reads. */
+async function openDeno(path: string, start: number): Promise<SequentialFile> {
+  const file = await Deno.open(path, { read: true })
+  try {
+    if (start > 0) await file.seek(start, 0)
+  } catch (error) {
+    file.close()
+    throw error
+  }
+  return {
+    read: (buffer) => file.read(buffer),
+    close: () => {
       try {
-        file?.close()
+        file.close()
       } catch {
         // Already closed.
       }
-      file = null
-    }
-    return new ReadableStream<Uint8Array>({
-      async pull(controller) {
-        try {
-          if (file === null) {
-            file = await Deno.open(path, { read: true })
-            if (start > 0) await file.seek(start, 0)
-          }
-          const want = Math.min(chunkSize, end - position)
-          const buffer = new Uint8Array(want)
-          // read() may return less than asked; fill the chunk so that chunks stay large.
-          let filled = 0
-          while (filled < want) {
-            const n = await file.read(buffer.subarray(filled))
-            if (n === null) break
-            filled += n
-          }
-          if (filled === 0) throw new Error(`${path} ended at byte ${position}, before ${end}`)
-          position += filled
-          controller.enqueue(filled === want ? buffer : buffer.subarray(0, filled))
-          if (position >= end) {
-            close()
-            controller.close()
-          }
-        } catch (error) {
-          close()
-          controller.error(error)
-        }
-      },
-      cancel: close,
-    }, { highWaterMark: 0 })
-  },
+    },
+  }
 }
 
 /**
  * A fetch handler serving the files of `folder` on Deno (Deno.open): GET and HEAD, index.html for
- * folders, ETag / Last-Modified and conditional requests, one byte range, precompressed
+ * folders, ETag / Last-Modified and conditional requests, byte ranges, precompressed
  * siblings on request; requests no file matches go to `options.fallthrough` (else 404).
  *
  * ```ts

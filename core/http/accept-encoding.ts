@@ -20,9 +20,12 @@ const QVALUE = /^(?:0(?:\.\d{0,3})?|1(?:\.0{0,3})?)$/
  * (uncompressed). A coding is acceptable only if named or matched by `*`; an absent header
  * accepts none (§12.5.3: "any coding" is allowed then, but compressing for a client that did
  * not ask is what breaks old clients and scripts). Identity wins only when the client gives
- * it a higher q than every coding on offer. A client that refuses identity (`identity;q=0`)
- * and every offered coding still gets the identity: the RFC leaves this to the server and a
- * body beats a 406.
+ * it a higher q than every coding on offer. A client that refuses identity (`identity;q=0`,
+ * or `*;q=0` without identity) and every offered coding still gets the identity: §12.5.3's
+ * SHOULD ("send a response without any content coding") stops short of this case and names
+ * no status (415 is about request content, §15.5.16); 406 is allowed, but RFC 7231 moved
+ * away from it on purpose (httpwg/http-core#980: less interoperable than no coding), and a
+ * body the client may ignore beats an error it cannot act on.
  */
 export function negotiateEncoding<C extends string>(header: string | null | undefined, available: readonly C[]): C | null {
   if (header == null || header === '' || available.length === 0) return null

@@ -6,6 +6,7 @@
  * one the caller sees: the server or its app asked for something HTTP/2 forbids.
  * @module
  */
+import { ErrorCode } from './frame-types.ts'
 
 /** The server or app asked for something invalid (bad status, bad field, unknown stream). */
 export class Http2LocalError extends Error {
@@ -32,4 +33,9 @@ export class StreamError extends Error {
     this.streamId = streamId
     this.code = code
   }
+}
+
+/** A connection error of type PROTOCOL_ERROR, the most common one. */
+export function protocolError(message: string): ConnectionError {
+  return new ConnectionError(ErrorCode.PROTOCOL_ERROR, message)
 }

@@ -6,10 +6,16 @@
  *
  * Compressed: a response whose Content-Type is compressible (mime-db's flag, see
  * `static/media-type.ts`), to a request whose Accept-Encoding accepts one of our codings.
- * Left alone: HEAD, 1xx/204/206/304, a body already encoded (Content-Encoding) or ranged
+ * Left alone: 1xx/204/206/304, a body already encoded (Content-Encoding) or ranged
  * (Content-Range), `Cache-Control: no-transform` (RFC 9110 §7.7), and known lengths under
  * `minBytes`. A compressed response gets `Vary: Accept-Encoding`, a weak ETag (§8.8.3.3: the
  * bytes are no longer those the strong tag named) and no Content-Length.
+ *
+ * HEAD: RFC 9110 §9.3.2 asks for the fields a GET would get, so a HEAD goes through the same
+ * decision and gets the same Vary, Content-Encoding and weak ETag, with no body compressed.
+ * Its length is judged from its Content-Length (a HEAD response's body, if the app gave one,
+ * is never sent), which is then dropped: the compressed length is known only by compressing,
+ * and §9.3.2 lets a HEAD omit what is "determined only while generating the content".
  *
  * Streaming: a complete body (string or bytes) is compressed in one call; a streamed body is
  * compressed chunk by chunk with a sync flush after each, so every chunk the app writes
@@ -81,7 +87,7 @@ export function resolveCompression(option: boolean | CompressionOptions | undefi
 
 /** The response to send for `response`: compressed, or `response` itself. */
 export function compressResponse(response: Response, method: string, requestHeaders: HeaderList, settings: CompressionSettings): Response | Promise<Response> {
-  if (method === 'HEAD') return response
+  const isHead = method === 'HEAD'
   const status = response.status
   if (status < 200 || status === 204 || status === 206 || status === 304) return response
   const parts = responseParts(response)
@@ -98,15 +104,20 @@ export function compressResponse(response: Response, method: string, requestHead
   }
   if (contentType === undefined || !isCompressible(contentType)) return response
   const body = parts !== null ? parts.body : undefined
-  if (body === null || (parts === null && response.body === null)) return response
-  const knownLength = body !== undefined ? body.length : contentLength !== undefined ? Number(contentLength) : -1
+  const noBody = body === null || (parts === null && response.body === null)
+  if (noBody && !isHead) return response
+  const knownLength = body != null ? body.length : contentLength !== undefined ? Number(contentLength) : -1
   if (knownLength >= 0 && knownLength < settings.minBytes) return response
 
   const coding = negotiateEncoding(fieldValues(requestHeaders, 'accept-encoding').join(','), settings.codings)
   const outHeaders = compressedHeaders(headers, coding)
   if (coding === null) return withHeaders(response, parts, outHeaders)
+  if (isHead) {
+    if (body === undefined) void response.body?.cancel().catch(() => {})
+    return light(null, status, response.statusText, outHeaders)
+  }
   const level = settings.level[coding]
-  if (body !== undefined) {
+  if (body != null) {
     const bytes = typeof body === 'string' ? utf8Encode(body) : body
     // A compressor that fails leaves the body as it was (with Vary: it still varies).
     return settings.codecs.compress(coding, bytes, level).then(

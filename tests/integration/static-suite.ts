@@ -161,7 +161,7 @@ export function defineStaticSuite({ runtime, start, skip }: { runtime: string; s
         ['Range bytes=-5 → 206', () => ({ range: 'bytes=-5' }), 206, '56789'],
         ['Range bytes=95- → 206', () => ({ range: 'bytes=95-' }), 206, '56789'],
         ['Range beyond the end → 416', () => ({ range: 'bytes=100-' }), 416],
-        ['two ranges → 200 whole', () => ({ range: 'bytes=0-1,5-6' }), 200],
+        ['two close ranges → one coalesced 206', () => ({ range: 'bytes=0-1,5-6' }), 206, '0123456'],
         ['If-Range current tag → 206', () => ({ range: 'bytes=0-4', 'if-range': etag }), 206, '01234'],
         ['If-Range stale tag → 200', () => ({ range: 'bytes=0-4', 'if-range': '"stale"' }), 200],
         ['If-Range date → 206', () => ({ range: 'bytes=0-4', 'if-range': lastModified }), 206, '01234'],
@@ -182,6 +182,14 @@ export function defineStaticSuite({ runtime, start, skip }: { runtime: string; s
           if (status === 200) expect(response.body.length).toBe(100)
         })
       }
+      it('two distant ranges → 206 multipart/byteranges', async () => {
+        const response = await get('/digits.txt', { range: 'bytes=0-1,97-' })
+        expect(response.status).toBe(206)
+        const boundary = /^multipart\/byteranges; boundary=(\S+)$/.exec(header(response, 'content-type')!)![1]
+        const part = (range: string, bytes: string): string => `--${boundary}\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-range: bytes ${range}/100\r\n\r\n${bytes}`
+        expect(response.body.toString()).toBe(`${part('0-1', '01')}\r\n${part('97-99', '789')}\r\n--${boundary}--\r\n`)
+        expect(Number(header(response, 'content-length'))).toBe(response.body.length)
+      })
     })
 
     describe('precompressed siblings', () => {
@@ -221,6 +229,18 @@ export function defineStaticSuite({ runtime, start, skip }: { runtime: string; s
         const plain = await get('/api/text')
         expect(header(plain, 'content-encoding')).toBeUndefined()
         expect(header(plain, 'etag')).toBe('"text-v1"')
+      })
+
+      it('HEAD gets the head GET would: Content-Encoding, Vary and weak ETag, no body', async () => {
+        const head = await get('/api/text', { 'accept-encoding': 'gzip' }, 'HEAD')
+        expect(head.status).toBe(200)
+        expect(header(head, 'content-encoding')).toBe('gzip')
+        expect(header(head, 'vary')).toBe('accept-encoding')
+        expect(header(head, 'etag')).toBe('W/"text-v1"')
+        expect(head.body.length).toBe(0)
+        const file = await get('/big.txt', { 'accept-encoding': 'gzip' }, 'HEAD')
+        expect(header(file, 'content-encoding')).toBe('gzip')
+        expect(header(file, 'content-length')).toBeUndefined()
       })
 
       it('images and ranges are not compressed', async () => {

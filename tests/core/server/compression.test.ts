@@ -54,7 +54,8 @@ describe('when a response is compressed', () => {
     ['Cache-Control: no-transform', () => light(TEXT, { headers: { 'cache-control': 'public, no-transform' } })],
     ['204', () => light(null, { status: 204 })],
     ['304', () => light(null, { status: 304 })],
-    ['HEAD', () => light(TEXT), 'HEAD'],
+    ['HEAD of a small body', () => light('tiny'), 'HEAD'],
+    ['HEAD that says a small length', () => light(null, { headers: { 'content-length': '10' } }), 'HEAD'],
     ['a streamed body with a small known length', () => light(new Blob(['tiny']).stream(), { headers: { 'content-length': '4' } })],
   ]
   for (const [name, make, method] of untouched) {
@@ -113,4 +114,64 @@ describe('streamed bodies', () => {
     await reader.cancel()
     expect(cancelled).toBe(true)
   })
+})
+
+/** The fields a client sees, minus the date-free noise: name → value. */
+const fields = (response: Response): Record<string, string> => Object.fromEntries(response.headers)
+
+describe('HEAD gets the fields GET would (RFC 9110 §9.3.2)', () => {
+  it('the same body as GET: the same Content-Encoding, Vary and weak ETag, no Content-Length, no body compressed', async () => {
+    const init = { headers: { etag: '"v1"', 'content-length': String(TEXT.length) } }
+    const get = await compress(light(TEXT, init))
+    const head = await compress(light(TEXT, init), GZIP, 'HEAD')
+    expect(fields(head)).toEqual(fields(get))
+    expect(fields(head)).toMatchObject({ 'content-encoding': 'gzip', vary: 'accept-encoding', etag: 'W/"v1"' })
+    expect(head.body).toBeNull()
+  })
+  it('a HEAD answered without a body (as frameworks do) is judged by its Content-Length', async () => {
+    const head = await compress(light(null, { headers: { 'content-length': '5000' } }), GZIP, 'HEAD')
+    expect(head.headers.get('content-encoding')).toBe('gzip')
+    expect(head.headers.get('content-length')).toBeNull()
+  })
+  it('a client that accepts no coding: Vary only, the length kept', async () => {
+    const head = await compress(light(TEXT, { headers: { 'content-length': String(TEXT.length) } }), [], 'HEAD')
+    expect(head.headers.get('content-encoding')).toBeNull()
+    expect(head.headers.get('vary')).toBe('accept-encoding')
+    expect(head.headers.get('content-length')).toBe(String(TEXT.length))
+  })
+  it("a streamed body is cancelled, not compressed (HEAD sends none)", async () => {
+    let cancelled = false
+    const source = new ReadableStream<Uint8Array>({ cancel: () => void (cancelled = true) })
+    const head = await compress(light(source), GZIP, 'HEAD')
+    expect(head.headers.get('content-encoding')).toBe('gzip')
+    expect(head.body).toBeNull()
+    expect(cancelled).toBe(true)
+  })
+})
+
+describe('a client that refuses identity and every coding we have (RFC 9110 §12.5.3)', () => {
+  // §12.5.3: "If a non-empty Accept-Encoding header field is present in a request and none of
+  // the available representations for the response have a content coding that is listed as
+  // acceptable, the origin server SHOULD send a response without any content coding unless the
+  // identity coding is indicated as unacceptable." With identity refused the RFC sets no rule
+  // (there is no 415 for responses: §15.5.16 is about request content); 406 is allowed but the
+  // HTTP WG moved away from it on purpose in RFC 7231 (httpwg/http-core#980: less interoperable
+  // than sending no coding). We send the identity: a body the client can ignore beats an error.
+  const refusals: [string, string | null][] = [
+    ['identity;q=0', null],
+    ['*;q=0', null],
+    ['deflate, identity;q=0', null],
+    ['gzip;q=0, *;q=0', null],
+    ['gzip, identity;q=0', 'gzip'],
+    ['*;q=0, br', 'br'],
+  ]
+  for (const [accept, coding] of refusals) {
+    it(`Accept-Encoding: ${accept} → ${coding ?? 'identity, 200'}`, async () => {
+      const out = await compress(light(TEXT), ['accept-encoding', accept])
+      expect(out.status).toBe(200)
+      expect(out.headers.get('content-encoding')).toBe(coding)
+      expect(out.headers.get('vary')).toBe('accept-encoding')
+      if (coding === null) expect(await out.text()).toBe(TEXT)
+    })
+  }
 })
