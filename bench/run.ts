@@ -14,39 +14,23 @@
  * - `BENCH_RENDER=bench/results.json` re-renders saved results without measuring.
  * @module
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { once } from 'node:events'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
-import { cpus, loadavg } from 'node:os'
-import { fileURLToPath } from 'node:url'
+import { loadavg } from 'node:os'
+import {
+  BENCH, BUN, DENO, ensureTool, envList, envNumber, firstLine, machineInfo, packageVersion, requirePinning, runLoadGenerator, serverCommand,
+  sh, startServer, stopServer, type RunningServer, type RuntimeName,
+} from './pinned-process.ts'
+import { cpuTotalSeconds, machineBusySeconds, peakRssMb, waitForQuiet } from './proc-stats.ts'
 import { renderChart, renderSection, type Meta, type Row, type RunResult } from './report.ts'
-
-const ROOT = fileURLToPath(new URL('..', import.meta.url))
-const BENCH = fileURLToPath(new URL('.', import.meta.url))
-const SERVER_CORE = '0'
-const WRK_CORE = '1'
-
-function envNumber(name: string, fallback: number): number {
-  const value = process.env[name]
-  return value === undefined || value === '' ? fallback : Number(value)
-}
-function envList(name: string): string[] | null {
-  const value = process.env[name]
-  return value ? value.split(',').map((s) => s.trim()).filter(Boolean) : null
-}
 
 const SECONDS = envNumber('BENCH_SECONDS', 5)
 const WARMUP_SECONDS = envNumber('BENCH_WARMUP_SECONDS', 3)
 const RUNS = envNumber('BENCH_RUNS', 3)
 /** Before each server start, wait up to this long for the machine to be idle. */
 const QUIET_WAIT_SECONDS = envNumber('BENCH_QUIET_WAIT_SECONDS', 60)
-/** Idle enough: less than this share of one core busy over a second. */
-const QUIET_SHARE = 0.1
 
 // ---- Servers and scenarios --------------------------------------------------------------
 
-type RuntimeName = 'node' | 'deno' | 'bun'
 interface ServerDef {
   name: string
   runtime: RuntimeName
@@ -97,121 +81,14 @@ const SCENARIOS: Scenario[] = [
     connections: 16, script: 'wrk-report.lua', headers: [], expect: (b) => b.length === 1 << 20, rawToo: false },
 ]
 
-const DENO = `${ROOT}node_modules/.bin/deno`
-const BUN = `${ROOT}node_modules/.bin/bun`
-
 /** The server process itself (no npx or tsx wrapper), so its /proc entry is the server's. */
 function command(def: ServerDef): string[] {
-  const file = `bench/servers/${def.name}.ts`
-  if (def.runtime === 'node') return [process.execPath, '--import', 'tsx', file]
-  if (def.runtime === 'deno') return [DENO, 'run', '-A', file]
-  return [BUN, 'run', file]
-}
-
-// ---- Tools ------------------------------------------------------------------------------
-
-function sh(script: string): { ok: boolean; out: string } {
-  const r = spawnSync('sh', ['-c', script], { encoding: 'utf8' })
-  return { ok: r.status === 0, out: `${r.stdout ?? ''}${r.stderr ?? ''}`.trim() }
-}
-
-function ensureWrk(): void {
-  if (sh('command -v wrk').ok) return
-  console.error('wrk is missing; installing it with apt-get…')
-  const sudo = process.getuid?.() === 0 ? '' : 'sudo '
-  const install = spawnSync('sh', ['-c', `${sudo}apt-get update && ${sudo}apt-get install -y wrk`], { stdio: 'inherit' })
-  if (install.status !== 0 || !sh('command -v wrk').ok) throw new Error('could not install wrk (apt-get install wrk)')
-}
-
-const CLK_TCK = Number(sh('getconf CLK_TCK').out) || 100
-
-/** utime + stime of every thread of `pid`, in seconds (/proc/<pid>/stat fields 14 and 15). */
-function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ') // fields[0] is field 3 (state)
-  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK
-}
-
-/** Peak resident set size of `pid` in MB (VmHWM, kB in /proc). */
-function peakRssMb(pid: number): number {
-  const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
-  return match ? (Number(match[1]) * 1024) / 1e6 : NaN
-}
-
-/** Busy seconds of the whole machine so far (all cores; /proc/stat minus idle and iowait). */
-function machineBusySeconds(): number {
-  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1, 9).map(Number)
-  return fields.reduce((sum, n) => sum + n, 0) / CLK_TCK - (fields[3]! + fields[4]!) / CLK_TCK
-}
-
-/**
- * Waits (up to `QUIET_WAIT_SECONDS`) until the machine is idle, so that another workload on the
- * same cores does not slow a run; returns the share of one core that was busy at the last look.
- */
-async function waitForQuiet(): Promise<number> {
-  const deadline = Date.now() + QUIET_WAIT_SECONDS * 1000
-  for (;;) {
-    const before = machineBusySeconds()
-    await new Promise((resolve) => setTimeout(resolve, 1000))
-    const busy = machineBusySeconds() - before
-    if (busy < QUIET_SHARE || Date.now() > deadline) return busy
-  }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer().once('error', reject)
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address()
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))))
-    })
-  })
+  return serverCommand(def.runtime, `bench/servers/${def.name}.ts`)
 }
 
 // ---- One server process -------------------------------------------------------------------
 
-interface Running {
-  child: ChildProcess
-  pid: number
-  port: number
-  log: () => string
-}
-
-async function start(def: ServerDef): Promise<Running> {
-  const port = await freePort()
-  const [cmd, ...args] = command(def)
-  // taskset execs the server in place: the child's pid is the server's.
-  const child = spawn('taskset', ['-c', SERVER_CORE, cmd!, ...args], {
-    cwd: ROOT,
-    env: { ...process.env, PORT: String(port), NO_COLOR: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let output = ''
-  child.stdout!.setEncoding('utf8').on('data', (s: string) => (output += s))
-  child.stderr!.setEncoding('utf8').on('data', (s: string) => (output += s))
-  const deadline = Date.now() + 30_000
-  while (!output.includes(`LISTENING ${port}`)) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${def.name} exited:\n${output}`)
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL')
-      throw new Error(`${def.name} did not listen within 30 s:\n${output}`)
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-  return { child, pid: child.pid!, port, log: () => output }
-}
-
-async function stop(server: Running): Promise<void> {
-  const { child } = server
-  if (child.exitCode !== null || child.signalCode !== null) return
-  const exited = once(child, 'exit')
-  child.kill('SIGTERM')
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5000)
-  await exited
-  clearTimeout(timer)
-}
-
-async function check(server: Running, scenario: Scenario): Promise<string | null> {
+async function check(server: RunningServer, scenario: Scenario): Promise<string | null> {
   const url = `http://127.0.0.1:${server.port}${scenario.path}`
   const init: RequestInit = scenario.id === 'post' ? { method: 'POST', body: new Uint8Array(4096) } : {}
   try {
@@ -239,23 +116,12 @@ interface WrkJson {
   p99Us: number
 }
 
-/** wrk's own CPU time comes from the waiting shell's cutime + cstime (/proc/<sh>/stat fields 16, 17). */
-const WRK_WRAPPER = 'wrk "$@"; rc=$?; echo "WRK_CPU $(cut -d" " -f16,17 /proc/$$/stat)"; exit $rc'
-
 async function wrk(port: number, scenario: Scenario, seconds: number): Promise<{ json: WrkJson; cpu: number; text: string }> {
-  const args = ['-c', WRK_CORE, 'sh', '-c', WRK_WRAPPER, 'sh', '-t1', `-c${scenario.connections}`, `-d${seconds}s`, '--timeout', '5s',
+  const args = ['wrk', '-t1', `-c${scenario.connections}`, `-d${seconds}s`, '--timeout', '5s',
     '-s', `${BENCH}${scenario.script}`, ...scenario.headers, `http://127.0.0.1:${port}${scenario.path}`]
-  const child = spawn('taskset', args, { stdio: ['ignore', 'pipe', 'pipe'] })
-  let text = ''
-  child.stdout.setEncoding('utf8').on('data', (s: string) => (text += s))
-  child.stderr.setEncoding('utf8').on('data', (s: string) => (text += s))
-  const timer = setTimeout(() => child.kill('SIGKILL'), (seconds + 20) * 1000) // bounded in time
-  const [code] = await once(child, 'exit')
-  clearTimeout(timer)
+  const { code, text, cpu } = await runLoadGenerator(args, seconds + 20) // bounded in time
   const line = /^WRK_JSON (.*)$/m.exec(text)
   if (code !== 0 || !line) throw new Error(`wrk failed (exit ${code}):\n${text}`)
-  const ticks = /^WRK_CPU (\d+) (\d+)$/m.exec(text)
-  const cpu = ticks ? (Number(ticks[1]) + Number(ticks[2])) / CLK_TCK : NaN
   return { json: JSON.parse(line[1]!) as WrkJson, cpu, text }
 }
 
@@ -268,9 +134,8 @@ function errorsOf(json: WrkJson): string {
 
 async function measure(def: ServerDef, scenario: Scenario): Promise<Row> {
   const row: Row = { server: def.name, runtime: def.runtime, raw: def.raw === true, scenario: scenario.id, runs: [], rssMb: NaN, notes: [] }
-  const busy = await waitForQuiet()
-  if (busy >= QUIET_SHARE) console.error(`  machine still busy (${Math.round(busy * 100)}% of a core) after ${QUIET_WAIT_SECONDS} s`)
-  const server = await start(def)
+  await waitForQuiet(QUIET_WAIT_SECONDS)
+  const server = await startServer(def.name, command(def))
   try {
     const problem = await check(server, scenario)
     if (problem !== null) {
@@ -281,10 +146,10 @@ async function measure(def: ServerDef, scenario: Scenario): Promise<Row> {
     const warmErrors = errorsOf(warm.json)
     if (warmErrors) row.notes.push(`warm-up: ${warmErrors}`)
     for (let i = 0; i < RUNS; i++) {
-      const cpu0 = cpuSeconds(server.pid)
+      const cpu0 = cpuTotalSeconds(server.pid)
       const busy0 = machineBusySeconds()
       const { json, cpu: wrkCpu } = await wrk(server.port, scenario, SECONDS)
-      const cpu = cpuSeconds(server.pid) - cpu0
+      const cpu = cpuTotalSeconds(server.pid) - cpu0
       const busy = machineBusySeconds() - busy0
       const seconds = json.durationUs / 1e6
       const run: RunResult = {
@@ -310,19 +175,12 @@ async function measure(def: ServerDef, scenario: Scenario): Promise<Row> {
   } catch (error) {
     row.notes.push(error instanceof Error ? error.message : String(error))
   } finally {
-    await stop(server)
+    await stopServer(server)
   }
   return row
 }
 
 // ---- Main -------------------------------------------------------------------------------
-
-function firstLine(script: string): string {
-  return sh(script).out.split('\n')[0] ?? '?'
-}
-function packageVersion(name: string): string {
-  return (JSON.parse(readFileSync(`${ROOT}node_modules/${name}/package.json`, 'utf8')) as { version: string }).version
-}
 
 const only = envList('BENCH_ONLY')
 const onlyScenarios = envList('BENCH_SCENARIOS')
@@ -334,12 +192,11 @@ if (process.env.BENCH_RENDER) {
   // Re-render saved results (bench/results.json) without measuring again.
   ;({ rows, meta } = JSON.parse(readFileSync(process.env.BENCH_RENDER, 'utf8')) as { rows: Row[]; meta: Meta })
 } else {
-  ensureWrk()
+  ensureTool('wrk', 'wrk')
   // Node runs Portico from the npm build, as its users do: under tsx every function of the
   // .ts sources gets esbuild's keepNames wrapper, a cost no installed package has.
   if (!sh('npm run build --silent').ok) throw new Error('npm run build failed')
-  if (!sh('command -v taskset').ok) throw new Error('taskset (util-linux) is needed to pin server and wrk to cores')
-  if (cpus().length < 2) throw new Error('needs 2 cores: server on core 0, wrk on core 1')
+  requirePinning()
   for (const name of only ?? []) if (!SERVERS.some((s) => s.name === name)) throw new Error(`unknown server ${name}`)
   const servers = SERVERS.filter((s) => !only || only.includes(s.name))
   const loadBefore = loadavg()
@@ -353,12 +210,11 @@ if (process.env.BENCH_RENDER) {
       rows.push(row)
     }
   }
-  const loadAfter = loadavg()
-  const dirty = sh('git status --porcelain core runtimes').out
+  const { date, cpu, cores, commit, load: loadAfter } = machineInfo()
   meta = {
-    date: new Date().toISOString().slice(0, 10),
-    cpu: /model name\s*:\s*(.*)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? 'unknown CPU',
-    cores: cpus().length,
+    date,
+    cpu,
+    cores,
     versions: [
       `Node ${process.version}`,
       firstLine(`${DENO} --version`).replace('deno ', 'Deno '),
@@ -368,7 +224,7 @@ if (process.env.BENCH_RENDER) {
       `@hono/node-server ${packageVersion('@hono/node-server')}`,
       `srvx ${packageVersion('srvx')}`,
     ],
-    commit: `${sh('git rev-parse --short HEAD').out}${dirty ? ' with uncommitted changes in core/ or runtimes/' : ''}`,
+    commit,
     load: [loadBefore, loadAfter],
     seconds: SECONDS,
     warmupSeconds: WARMUP_SECONDS,

@@ -23,40 +23,27 @@
  * - `BENCH_RENDER=bench/ws-results.json` re-renders saved results without measuring.
  * @module
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
-import { cpus, loadavg } from 'node:os'
-import { fileURLToPath } from 'node:url'
-import { replaceSection } from './results-file.ts'
-
-const ROOT = fileURLToPath(new URL('..', import.meta.url))
-const BENCH = fileURLToPath(new URL('.', import.meta.url))
-const SERVER_CORE = '0'
-const LOAD_CORE = '1'
-
-function envNumber(name: string, fallback: number): number {
-  const value = process.env[name]
-  return value === undefined || value === '' ? fallback : Number(value)
-}
-function envList(name: string): string[] | null {
-  const value = process.env[name]
-  return value ? value.split(',').map((s) => s.trim()).filter(Boolean) : null
-}
+import { loadavg } from 'node:os'
+import {
+  BENCH, BUN, DENO, envList, envNumber, firstLine, LOAD_CORE, machineInfo, packageVersion, requirePinning, ROOT, serverCommand, sh,
+  startServer, stopServer, type RunningServer, type RuntimeName,
+} from './pinned-process.ts'
+import { cpuSeconds, machineBusySeconds, peakRssMb, waitForQuiet } from './proc-stats.ts'
+import { writeResultsSection } from './results-file.ts'
 
 const SECONDS = envNumber('BENCH_SECONDS', 5)
 const WARMUP_SECONDS = envNumber('BENCH_WARMUP_SECONDS', 2)
 const RUNS = envNumber('BENCH_RUNS', 3)
 const QUIET_WAIT_SECONDS = envNumber('BENCH_QUIET_WAIT_SECONDS', 60)
-const QUIET_SHARE = 0.1
 const LOADGEN = process.env.WS_LOADGEN === 'bun' ? 'bun' : 'node'
 const WINDOW_TEXT = envNumber('WS_WINDOW_TEXT', 16)
 const WINDOW_BINARY = envNumber('WS_WINDOW_BINARY', 4)
 
 // ---- Servers and scenarios ------------------------------------------------------------------
 
-type RuntimeName = 'node' | 'deno' | 'bun'
 interface ServerDef {
   name: string
   runtime: RuntimeName
@@ -93,110 +80,13 @@ const SCENARIOS: Scenario[] = [
   { id: 'binary-64k', title: `64 KiB binary echo, 16 connections × ${WINDOW_BINARY} in flight`, connections: 16, size: 65536, binary: true, window: WINDOW_BINARY },
 ]
 
-const DENO = `${ROOT}node_modules/.bin/deno`
-const BUN = `${ROOT}node_modules/.bin/bun`
-
 /** The server process itself (no npx or tsx wrapper), so its /proc entry is the server's. */
 function command(def: ServerDef): string[] {
-  const file = `bench/servers/${def.file}.ts`
-  if (def.runtime === 'node') return [process.execPath, '--import', 'tsx', file]
-  if (def.runtime === 'deno') return [DENO, 'run', '-A', file]
-  return [BUN, 'run', file]
+  return serverCommand(def.runtime, `bench/servers/${def.file}.ts`)
 }
 
 function loadCommand(): string[] {
   return LOADGEN === 'bun' ? [BUN, 'run', 'bench/ws-load.ts'] : [process.execPath, '--import', 'tsx', 'bench/ws-load.ts']
-}
-
-// ---- Tools (as in bench/run.ts) --------------------------------------------------------------
-
-function sh(script: string): { ok: boolean; out: string } {
-  const r = spawnSync('sh', ['-c', script], { encoding: 'utf8' })
-  return { ok: r.status === 0, out: `${r.stdout ?? ''}${r.stderr ?? ''}`.trim() }
-}
-
-const CLK_TCK = Number(sh('getconf CLK_TCK').out) || 100
-
-/** utime and stime of every thread of `pid`, in seconds (/proc/<pid>/stat fields 14 and 15). */
-function cpuSeconds(pid: number): { user: number; system: number } {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-  return { user: Number(fields[11]) / CLK_TCK, system: Number(fields[12]) / CLK_TCK }
-}
-
-/** Peak resident set size of `pid` in MB (VmHWM). */
-function peakRssMb(pid: number): number {
-  const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
-  return match ? (Number(match[1]) * 1024) / 1e6 : NaN
-}
-
-/** Busy seconds of the whole machine so far (all cores; /proc/stat minus idle and iowait). */
-function machineBusySeconds(): number {
-  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1, 9).map(Number)
-  return fields.reduce((sum, n) => sum + n, 0) / CLK_TCK - (fields[3]! + fields[4]!) / CLK_TCK
-}
-
-/** Waits (up to `QUIET_WAIT_SECONDS`) for an idle machine; returns the last busy share seen. */
-async function waitForQuiet(): Promise<number> {
-  const deadline = Date.now() + QUIET_WAIT_SECONDS * 1000
-  for (;;) {
-    const before = machineBusySeconds()
-    await new Promise((resolve) => setTimeout(resolve, 1000))
-    const busy = machineBusySeconds() - before
-    if (busy < QUIET_SHARE || Date.now() > deadline) return busy
-  }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer().once('error', reject)
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address()
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))))
-    })
-  })
-}
-
-// ---- One server process -----------------------------------------------------------------------
-
-interface Running {
-  child: ChildProcess
-  pid: number
-  port: number
-  log: () => string
-}
-
-async function start(def: ServerDef): Promise<Running> {
-  const port = await freePort()
-  const [cmd, ...args] = command(def)
-  const child = spawn('taskset', ['-c', SERVER_CORE, cmd!, ...args], {
-    cwd: ROOT,
-    env: { ...process.env, PORT: String(port), NO_COLOR: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let output = ''
-  child.stdout!.setEncoding('utf8').on('data', (s: string) => (output += s))
-  child.stderr!.setEncoding('utf8').on('data', (s: string) => (output += s))
-  const deadline = Date.now() + 30_000
-  while (!output.includes(`LISTENING ${port}`)) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${def.name} exited:\n${output}`)
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL')
-      throw new Error(`${def.name} did not listen within 30 s:\n${output}`)
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-  return { child, pid: child.pid!, port, log: () => output }
-}
-
-async function stop(server: Running): Promise<void> {
-  const { child } = server
-  if (child.exitCode !== null || child.signalCode !== null) return
-  const exited = once(child, 'exit')
-  child.kill('SIGTERM')
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5000)
-  await exited
-  clearTimeout(timer)
 }
 
 // ---- The load generator -------------------------------------------------------------------------
@@ -276,7 +166,7 @@ interface Row {
   notes: string[]
 }
 
-async function measured(server: Running, scenario: Scenario): Promise<RunResult> {
+async function measured(server: RunningServer, scenario: Scenario): Promise<RunResult> {
   let cpu0 = { user: 0, system: 0 }
   let busy0 = 0
   let cpu1 = { user: 0, system: 0 }
@@ -322,9 +212,8 @@ function scenarioArgs(scenario: Scenario): string[] {
 
 async function measure(def: ServerDef, scenario: Scenario): Promise<Row> {
   const row: Row = { server: def.name, runtime: def.runtime, scenario: scenario.id, runs: [], rssMb: NaN, notes: [] }
-  const busy = await waitForQuiet()
-  if (busy >= QUIET_SHARE) console.error(`  machine still busy (${Math.round(busy * 100)}% of a core) after ${QUIET_WAIT_SECONDS} s`)
-  const server = await start(def)
+  await waitForQuiet(QUIET_WAIT_SECONDS)
+  const server = await startServer(def.name, command(def))
   try {
     const checked = await runLoad(server.port, ['--check'], 10)
     if (!checked.text.includes('WSLOAD_CHECK ok')) {
@@ -350,7 +239,7 @@ async function measure(def: ServerDef, scenario: Scenario): Promise<Row> {
   } catch (error) {
     row.notes.push(error instanceof Error ? error.message : String(error))
   } finally {
-    await stop(server)
+    await stopServer(server)
   }
   return row
 }
@@ -486,13 +375,6 @@ less CPU per message).`)
 
 // ---- Main ----------------------------------------------------------------------------------------
 
-function firstLine(script: string): string {
-  return sh(script).out.split('\n')[0] ?? '?'
-}
-function packageVersion(name: string): string {
-  return (JSON.parse(readFileSync(`${ROOT}node_modules/${name}/package.json`, 'utf8')) as { version: string }).version
-}
-
 /** Hand-written notes below this line in the section are kept when the runner rewrites it. */
 const KEEP_MARK = '<!-- bench/ws.ts keeps what follows when it rewrites this section -->'
 const HEADING = '## WebSockets'
@@ -508,8 +390,7 @@ if (process.env.BENCH_RENDER) {
 } else {
   for (const name of only ?? []) if (!SERVERS.some((s) => s.name === name)) throw new Error(`unknown server ${name}`)
   for (const id of onlyScenarios ?? []) if (!SCENARIOS.some((s) => s.id === id)) throw new Error(`unknown scenario ${id}`)
-  if (!sh('command -v taskset').ok) throw new Error('taskset (util-linux) is needed to pin server and load to cores')
-  if (cpus().length < 2) throw new Error('needs 2 cores: server on core 0, load generator on core 1')
+  requirePinning()
   if (!existsSync(`${ROOT}node_modules/ws/package.json`)) throw new Error('the ws package is missing: npm install')
   // Node runs Portico from the npm build, as its users do (see bench/run.ts).
   if (!sh('npm run build --silent').ok) throw new Error('npm run build failed')
@@ -524,13 +405,12 @@ if (process.env.BENCH_RENDER) {
       rows.push(row)
     }
   }
-  const loadAfter = loadavg()
-  const dirty = sh('git status --porcelain core runtimes').out
+  const { date, cpu, cores, commit, load: loadAfter } = machineInfo()
   const bunVersion = firstLine(`${BUN} --version`)
   meta = {
-    date: new Date().toISOString().slice(0, 10),
-    cpu: /model name\s*:\s*(.*)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? 'unknown CPU',
-    cores: cpus().length,
+    date,
+    cpu,
+    cores,
     versions: [
       `Node ${process.version}`,
       firstLine(`${DENO} --version`).replace('deno ', 'Deno '),
@@ -538,7 +418,7 @@ if (process.env.BENCH_RENDER) {
       `ws ${packageVersion('ws')}`,
     ],
     loadgen: LOADGEN === 'bun' ? `Bun ${bunVersion}` : `Node ${process.version}`,
-    commit: `${sh('git rev-parse --short HEAD').out}${dirty ? ' with uncommitted changes in core/ or runtimes/' : ''}`,
+    commit,
     load: [loadBefore, loadAfter],
     seconds: SECONDS,
     warmupSeconds: WARMUP_SECONDS,
@@ -549,15 +429,7 @@ const section = renderWsSection(rows, scenarios, meta)
 console.log(`${HEADING}\n\n${section}`)
 
 if (write) {
-  const path = `${BENCH}RESULTS.md`
-  const old = existsSync(path) ? readFileSync(path, 'utf8') : '# Benchmark results\n'
-  // Keep the hand-written part of the old section (analysis, profiles), if any.
-  const start = old.indexOf(`\n${HEADING}\n`)
-  const end = start === -1 ? -1 : old.indexOf('\n## ', start + HEADING.length + 1)
-  const oldSection = start === -1 ? '' : old.slice(start, end === -1 ? undefined : end + 1)
-  const mark = oldSection.indexOf(KEEP_MARK)
-  const kept = mark === -1 ? `${KEEP_MARK}\n` : oldSection.slice(mark).replace(/\n+$/, '\n')
-  writeFileSync(path, replaceSection(old, HEADING, `${section}\n${kept}`))
+  writeResultsSection(HEADING, section, KEEP_MARK)
   if (!process.env.BENCH_RENDER) writeFileSync(`${BENCH}ws-results.json`, JSON.stringify({ meta, rows }, null, 1) + '\n')
   console.error('wrote bench/RESULTS.md (## WebSockets) and bench/ws-results.json')
 }
