@@ -9,6 +9,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { connect as connectHttp2 } from 'node:http2'
 import { createServer, type Server } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -195,6 +196,17 @@ export function defineCliSuite(target: CliCommand): void {
       expect(await listening(flagged)).not.toBe(`http://127.0.0.1:${port}`)
     }, LONG)
 
+    it('serves h2c beside HTTP/1.1 with --workers 2, and HTTP/1.1 only with --no-http2', async () => {
+      const run = start([app('both'), '--port', '0', '--host', '127.0.0.1', '--workers', '2'])
+      const url = await listening(run)
+      expect(await h2cGet(url)).toBe('2 both')
+      expect(await (await fetch(url)).text()).toBe('both')
+      const plain = start([app('one'), '--port', '0', '--host', '127.0.0.1', '--no-http2'])
+      const plainUrl = await listening(plain)
+      await expect(h2cGet(plainUrl)).rejects.toThrow()
+      expect(await (await fetch(plainUrl)).text()).toBe('one')
+    }, LONG)
+
     it('ignores SIGHUP in a single process and says so', async () => {
       const run = start([app('still here'), '--port', '0', '--host', '127.0.0.1'])
       const url = await listening(run)
@@ -321,4 +333,24 @@ function killGroup(child: ChildProcess): void {
   } catch {
     // Already gone.
   }
+}
+
+/** One GET over h2c with prior knowledge: `'2 <body>'`, or a rejection if the server did not speak HTTP/2. */
+function h2cGet(url: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const session = connectHttp2(url)
+    session.on('error', reject)
+    const stream = session.request({ ':path': '/' })
+    let body = ''
+    stream.setEncoding('utf8')
+    stream.on('data', (chunk: string) => (body += chunk))
+    stream.on('end', () => {
+      session.close()
+      resolve(`2 ${body}`)
+    })
+    stream.on('error', (error) => {
+      session.destroy()
+      reject(error)
+    })
+  })
 }
