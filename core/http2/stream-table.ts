@@ -29,6 +29,9 @@ export class StreamTable {
   /** How recently closed streams ended, for late frames (§5.1); oldest evicted first. */
   #closed = new Map<number, CloseReason>()
   readonly #memory: number
+  /** The remembered ids in the order they closed, as a ring; `#ringAt` is the oldest slot. */
+  readonly #ring: number[] = []
+  #ringAt = 0
   #active = 0
   #highestId = 0
 
@@ -98,9 +101,19 @@ export class StreamTable {
 
   /** Remembers how a stream without a live entry ended; evicts the oldest past the memory's size. */
   remember(id: number, reason: CloseReason): void {
-    this.#closed.delete(id)
-    this.#closed.set(id, reason)
-    if (this.#closed.size > this.#memory) this.#closed.delete(this.#closed.keys().next().value!)
+    const closed = this.#closed
+    if (closed.has(id)) {
+      closed.set(id, reason)
+      return
+    }
+    // Oldest first out, through a ring of ids: asking the Map for its first key allocates an
+    // iterator per closed stream, measurable at 100k streams/s.
+    const ring = this.#ring
+    const evicted = ring[this.#ringAt]
+    if (evicted !== undefined) closed.delete(evicted)
+    ring[this.#ringAt] = id
+    this.#ringAt = this.#ringAt + 1 === this.#memory ? 0 : this.#ringAt + 1
+    closed.set(id, reason)
   }
 
   /**

@@ -200,7 +200,7 @@ export class Http2Session implements StreamHost {
   private flush(): Promise<void> | void {
     if (this.ended) return
     if (this.conn.outputBytes === 0) return this.writing ?? undefined
-    const parts = this.conn.takeOutput()
+    const parts = coalesce(this.conn.takeOutput())
     const transport = this.transport
     let pending: Promise<void> | void
     try {
@@ -283,6 +283,39 @@ export class Http2Session implements StreamHost {
     else lingeringClose(this.transport, this.settings.runtime.timers, this.reading)
     this.onEnd()
   }
+}
+
+/** Parts at least this big are written as they are (writev); smaller runs are copied into one. */
+const COPY_BELOW = 4096
+
+/**
+ * The engine's frames for one write: runs of small parts (frame headers, HEADERS blocks,
+ * small bodies: a hundred responses make hundreds of them) joined into one buffer, since
+ * copying a few KiB costs less than a gathered write of hundreds of pieces; large bodies
+ * stay where they are.
+ */
+function coalesce(parts: Uint8Array[]): Uint8Array[] {
+  if (parts.length <= 2) return parts
+  const out: Uint8Array[] = []
+  let run: Uint8Array[] = []
+  let runBytes = 0
+  const endRun = (): void => {
+    if (run.length === 1) out.push(run[0]!)
+    else if (run.length > 1) out.push(concatBytes(run))
+    run = []
+    runBytes = 0
+  }
+  for (const part of parts) {
+    if (part.length >= COPY_BELOW) {
+      endRun()
+      out.push(part)
+    } else {
+      run.push(part)
+      if ((runBytes += part.length) >= 64 * 1024) endRun()
+    }
+  }
+  endRun()
+  return out
 }
 
 /**

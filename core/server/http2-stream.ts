@@ -65,6 +65,8 @@ export class Http2Stream implements ExchangeStream, BodySource, ResponseSink {
   private remaining = -1
   /** A body read or a window wait in progress. */
   private wakeReader: (() => void) | null = null
+  /** The client sent `Expect: 100-continue` and no 100 has gone out yet. */
+  private expectsContinue = false
   private wakeWriter: (() => void) | null = null
 
   constructor(host: StreamHost, id: number, method: string, bodyEnded: boolean, now: number) {
@@ -106,6 +108,7 @@ export class Http2Stream implements ExchangeStream, BodySource, ResponseSink {
 
   attach(request: LightRequest, bodyComplete: boolean): void {
     this.request = request
+    this.expectsContinue = !bodyComplete && request.headers.get('expect')?.toLowerCase() === '100-continue'
     // GET and HEAD bodies never reach the app (Fetch forbids them): discard as they come.
     if (bodyComplete && !this.bodyEnded) this.discard()
   }
@@ -193,7 +196,15 @@ export class Http2Stream implements ExchangeStream, BodySource, ResponseSink {
       return chunk
     }
     if (this.closed) throw new Error('the request was reset')
-    return this.bodyEnded ? null : undefined
+    if (this.bodyEnded) return null
+    if (this.expectsContinue) {
+      // RFC 9110 §10.1.1: the client waits for this before sending the body; sent once the
+      // app reads, so an app that answers without reading spares the client the upload.
+      this.expectsContinue = false
+      if (!this.responded) this.host.conn.informational(this.id, 100)
+      void this.host.output()
+    }
+    return undefined
   }
 
   async read(): Promise<Uint8Array | null> {

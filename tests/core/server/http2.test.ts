@@ -113,6 +113,26 @@ describe('HTTP/2 on the test server (h2c with prior knowledge)', () => {
     expect(await (await h2.fetch('/fine')).text()).toBe('ok')
   })
 
+  it('sends 100 Continue when the app reads a body the client holds back (Expect: 100-continue)', async () => {
+    const s = server()
+    const h2 = s.http2()
+    const stream = h2.request('/up', { method: 'POST', headers: { expect: '100-continue' }, keepOpen: true })
+    await s.settle()
+    const heads = () => h2.frames.filter((f) => f.type === 'HEADERS').map((f) => f.fields?.[1])
+    expect(heads()).toEqual(['100'])
+    stream.write('body', true)
+    expect(await (await stream.response).text()).toBe(`4 ${[...'body'].reduce((a, c) => (a + c.charCodeAt(0)) % 65521, 0)}`)
+    expect(heads()).toEqual(['100', '200'])
+  })
+
+  it('sends no 100 Continue to a client whose body the app never reads', async () => {
+    const s = server(() => new Response('no thanks', { status: 413 }))
+    const h2 = s.http2()
+    const stream = h2.request('/up', { method: 'POST', headers: { expect: '100-continue' }, keepOpen: true })
+    expect((await stream.response).status).toBe(413)
+    expect(h2.frames.filter((f) => f.type === 'HEADERS').map((f) => f.fields?.[1])).toEqual(['413'])
+  })
+
   it('answers HEAD with the length of the GET and no body', async () => {
     const s = server(() => new Response('twelve bytes'))
     const h2 = s.http2()
