@@ -4,6 +4,8 @@
  * @module
  */
 import type { Limits } from '../core/http1/limits.ts'
+import { MAX_WINDOW_SIZE } from '../core/http2/frame-types.ts'
+import type { Http2Limits } from '../core/http2/limits.ts'
 import type { ServeOptions } from '../core/server/options.ts'
 
 /** Access log output: none, Common Log Format lines, or JSON lines. */
@@ -87,6 +89,10 @@ export const FLAGS: readonly FlagSpec[] = [
   { name: 'graceful-timeout', value: 'MS', description: 'on shutdown, force-close busy connections after this long (default 10000; 30000 with --workers)' },
   { name: 'max-body-size', value: 'BYTES', description: 'largest request body accepted, larger gets 413 (default unlimited)' },
   { name: 'max-header-size', value: 'BYTES', description: 'largest request head accepted, larger gets 431 (default 16384)' },
+  { name: 'no-http2', value: undefined, description: 'HTTP/1.1 only: no h2 in TLS ALPN, no h2c on a plain port (default: HTTP/2 beside HTTP/1.1)' },
+  { name: 'h2-max-concurrent-streams', value: 'N', description: 'HTTP/2 streams one connection may have open, more are refused (default 100)' },
+  { name: 'h2-initial-window-size', value: 'BYTES', description: 'HTTP/2 receive window per stream: request body bytes buffered per stream (default 1048576)' },
+  { name: 'h2-max-header-list-size', value: 'BYTES', description: 'largest HTTP/2 request head (names + values + 32 per field), larger gets 431 (default 65536)' },
   { name: 'fd', value: 'N', description: 'serve on an inherited listening socket, file descriptor N (default: systemd\'s LISTEN_FDS, fd 3)' },
   { name: 'limit-concurrency', value: 'N', description: 'answer 503 with Retry-After at once beyond N requests in flight (default: no limit)' },
   { name: 'max-connections', value: 'N', description: 'close new connections at accept beyond N open ones (default: no limit)' },
@@ -241,6 +247,8 @@ export function parseArgs(argv: readonly string[], env: CliEnv = {}): CliArgs {
   const maxHeader = values.get('max-header-size')
   if (maxHeader !== undefined) limits.maxHeaderBytes = integerFlag('max-header-size', maxHeader, 1, Number.MAX_SAFE_INTEGER)
   if (Object.keys(limits).length > 0) options.limits = limits
+  const http2 = http2Option(values, switches.has('no-http2'))
+  if (http2 !== undefined) options.http2 = http2
 
   const fleet = [
     ['limit-concurrency', 'maxConcurrentRequests', 1],
@@ -277,6 +285,26 @@ export function parseArgs(argv: readonly string[], env: CliEnv = {}): CliArgs {
   if (positionals.length === 0 && watch) throw new UsageError('--watch needs an app module to watch')
 
   return { appPath: positionals[0] ?? '', options, accessLog, tlsFiles, workers, maxRequests, maxRequestsJitter, watch, debug, otel, help: false, version: false }
+}
+
+/** The h2 limit flags and the largest value each takes: what HTTP/2 can carry, as `resolveHttp2Limits` checks (min 0). */
+const HTTP2_FLAGS = [
+  ['h2-max-concurrent-streams', 'maxConcurrentStreams', 2 ** 32 - 1],
+  ['h2-initial-window-size', 'initialWindowSize', MAX_WINDOW_SIZE],
+  ['h2-max-header-list-size', 'maxHeaderListSize', 2 ** 32 - 1],
+] as const
+
+/** `options.http2`: false with `--no-http2`, the limits the h2 flags set, or undefined (the default, on). */
+function http2Option(values: ReadonlyMap<string, string>, off: boolean): false | Partial<Http2Limits> | undefined {
+  const limits: Partial<Http2Limits> = {}
+  for (const [flag, field, max] of HTTP2_FLAGS) {
+    const text = values.get(flag)
+    if (text === undefined) continue
+    if (off) throw new UsageError(`--${flag} cannot be combined with --no-http2`)
+    limits[field] = integerFlag(flag, text, 0, max)
+  }
+  if (off) return false
+  return Object.keys(limits).length === 0 ? undefined : limits
 }
 
 /**

@@ -1,7 +1,8 @@
 /**
  * Portico's core, runtime-free: the sans-I/O HTTP/1.1 engine (bytes in, events out; response
- * events in, bytes out), and the server loop that drives it over any `Transport`, for
- * writing a driver of your own.
+ * events in, bytes out), the HTTP/2 and WebSocket engines under their own namespaces
+ * (`http2`, `ws`), and the server loop that drives them over any `Transport`, for writing a
+ * driver of your own.
  *
  * ```ts
  * const conn = new Connection({ clock: Date.now })
@@ -41,3 +42,6 @@ export { compileTrustedProxies, isTrustedProxy, type TrustedProxies } from './pr
 // ws/: the WebSocket engine (RFC 6455 + RFC 7692), sans-I/O, under its own namespace
 // (its NEED_DATA and errors are not HTTP/1.1's).
 export * as ws from './ws/mod.ts'
+
+// http2/: the HTTP/2 engine (RFC 9113 + RFC 7541 HPACK), sans-I/O, under its own namespace.
+export * as http2 from './http2/mod.ts'

@@ -9,7 +9,7 @@ import type { Transport } from '../core/server/transport.ts'
 import { WriteQueue } from '../core/server/write-queue.ts'
 import { serve as serveNodeNet } from './node.ts'
 import { bunFiles } from './files-bun.ts'
-import { hostRuntime, listenerAddress, serveWith, tcpTarget } from './shared.ts'
+import { agreedProtocol, alpnProtocols, alpnWireFormat, hostRuntime, listenerAddress, serveWith, tcpTarget } from './shared.ts'
 export type * from '../core/server/options.ts'
 export { upgradeWebSocket, type UpgradeWebSocketOptions, type WebSocketUpgrade } from '../core/fetch/upgrade-websocket.ts'
 export { serveStatic } from './files-bun.ts'
@@ -22,6 +22,8 @@ interface Socket<Data> {
   readonly remotePort: number
   readonly localAddress: string
   readonly localPort: number
+  /** TLS: the agreed protocol (false: none), known in `open` (called after the handshake); null in cleartext. */
+  readonly alpnProtocol: string | false | null
   /** Bytes taken (maybe fewer than given, 0 when the send buffer is full); -1 once closed. */
   write(bytes: Uint8Array): number
   shutdown(): void // shutdown(2) of the write side: sends FIN and keeps reading
@@ -40,7 +42,8 @@ interface SocketHandler<Data> {
   error(socket: Socket<Data>, error: Error): void
   close(socket: Socket<Data>, error?: Error): void
 }
-type ListenOptions<Data> = { tls?: { cert: string; key: string }; allowHalfOpen: boolean; socket: SocketHandler<Data> }
+// ALPNProtocols: Bun takes the wire format (or a string of it), not node:tls's array of names.
+type ListenOptions<Data> = { tls?: { cert: string; key: string; ALPNProtocols: Uint8Array }; allowHalfOpen: boolean; socket: SocketHandler<Data> }
 declare const Bun: {
   listen<Data>(options: ListenOptions<Data> & { unix: string }): { stop(): void }
   listen<Data>(options: ListenOptions<Data> & { hostname: string; port: number; reusePort?: boolean }): { readonly hostname: string; readonly port: number; stop(): void }
@@ -50,6 +53,7 @@ const runtime = hostRuntime('bun', bunFiles)
 
 /** A Bun socket as a `Transport`, kept in `socket.data` so that the handlers reach it. */
 class BunTransport implements Transport {
+  readonly alpnProtocol: string | null
   readonly remoteAddress?: string
   readonly remotePort?: number
   readonly localAddress?: string
@@ -63,6 +67,7 @@ class BunTransport implements Transport {
   constructor(socket: Socket<BunTransport>) {
     socket.setNoDelay(true)
     this.socket = socket
+    this.alpnProtocol = agreedProtocol(socket.alpnProtocol)
     // Bun 1.4 sockets have pause()/resume() (they stop reading the fd), so an app that reads
     // its body slowly fills the kernel buffers, not our memory.
     this.queue = new SocketQueue(socket)
@@ -141,7 +146,7 @@ export function serve(app: App, options: ServeOptions = {}): Server {
   if (options.fd !== undefined) return serveNodeNet(app, options)
   return serveWith(runtime, app, options, (onConnection) => {
     const socket = { ...handlers, open: (s: Socket<BunTransport>) => onConnection((s.data = new BunTransport(s))) }
-    const tls = options.tls && { cert: options.tls.cert, key: options.tls.key }
+    const tls = options.tls && { cert: options.tls.cert, key: options.tls.key, ALPNProtocols: alpnWireFormat(alpnProtocols(options)) }
     // allowHalfOpen: a client that shuts down its write side after the request still gets the response.
     if (options.unix !== undefined) {
       const listener = Bun.listen<BunTransport>({ unix: options.unix, tls, allowHalfOpen: true, socket })

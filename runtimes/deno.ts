@@ -6,11 +6,12 @@
  */
 import type { App, Server, ServeOptions } from '../core/server/options.ts'
 import type { Runtime } from '../core/server/runtime.ts'
+import { DEFAULT_TIMEOUTS } from '../core/server/settings.ts'
 import type { Transport } from '../core/server/transport.ts'
 import { WriteQueue } from '../core/server/write-queue.ts'
 import { serve as serveNodeNet } from './node.ts'
 import { denoFiles } from './files-deno.ts'
-import { hostRuntime, listenerAddress, serveWith, tcpTarget } from './shared.ts'
+import { alpnProtocols, hostRuntime, listenerAddress, PendingHandshakes, serveWith, tcpTarget } from './shared.ts'
 export type * from '../core/server/options.ts'
 export { upgradeWebSocket, type UpgradeWebSocketOptions, type WebSocketUpgrade } from '../core/fetch/upgrade-websocket.ts'
 export { serveStatic } from './files-deno.ts'
@@ -26,11 +27,12 @@ interface DenoConn {
   closeWrite(): Promise<void>
   close(): void // throws BadResource once closed
   setNoDelay?(noDelay?: boolean): void
+  handshake?(): Promise<{ alpnProtocol: string | null }> // TLS only
 }
 interface DenoListener { readonly addr: DenoAddr; accept(): Promise<DenoConn>; close(): void }
 declare const Deno: {
   listen(options: { hostname?: string; port?: number; reusePort?: boolean } | { transport: 'unix'; path: string }): DenoListener
-  listenTls(options: { hostname?: string; port?: number; reusePort?: boolean; cert: string; key: string }): DenoListener
+  listenTls(options: { hostname?: string; port?: number; reusePort?: boolean; cert: string; key: string; alpnProtocols: string[] }): DenoListener
   removeSync(path: string): void
   errors: { BadResource: new () => Error }
   listenDatagram?: unknown // present only with --unstable-net
@@ -43,6 +45,7 @@ const runtime = hostRuntime('deno', denoFiles)
 
 /** A `Deno.Conn` as a `Transport`; `writes` sends what `conn.write` has not taken yet, in order. */
 class DenoTransport implements Transport {
+  readonly alpnProtocol?: string | null
   readonly remoteAddress?: string
   readonly remotePort?: number
   readonly localAddress?: string
@@ -54,9 +57,10 @@ class DenoTransport implements Transport {
   private used = 0
   private closed = false
 
-  constructor(conn: DenoConn) {
+  constructor(conn: DenoConn, alpnProtocol?: string | null) {
     conn.setNoDelay?.(true)
     this.conn = conn
+    this.alpnProtocol = alpnProtocol
     this.writes = new WriteQueue(conn)
     const { remoteAddr: remote, localAddr: local } = conn
     if (remote.transport === 'tcp') (this.remoteAddress = remote.hostname), (this.remotePort = remote.port)
@@ -101,10 +105,10 @@ class DenoTransport implements Transport {
   }
 }
 
-async function acceptLoop(listener: DenoListener, onConnection: (transport: Transport) => void, log: Runtime['log']): Promise<void> {
+async function acceptLoop(listener: DenoListener, accepted: (conn: DenoConn) => void, log: Runtime['log']): Promise<void> {
   for (;;) {
     try {
-      onConnection(new DenoTransport(await listener.accept()))
+      accepted(await listener.accept())
     } catch (error) {
       if (error instanceof Deno.errors.BadResource) return // the listener was closed
       // E.g. EMFILE: keep the server up and retry once descriptors may be free again.
@@ -138,10 +142,18 @@ export function serve(app: App, options: ServeOptions = {}): Server {
     const listener = unix !== undefined
       ? Deno.listen({ transport: 'unix', path: unix })
       : tls !== undefined
-        ? Deno.listenTls({ hostname, port, reusePort, cert: tls.cert, key: tls.key })
+        ? Deno.listenTls({ hostname, port, reusePort, cert: tls.cert, key: tls.key, alpnProtocols: alpnProtocols(options) })
         : Deno.listen({ hostname, port, reusePort })
-    void acceptLoop(listener, onConnection, log)
+    // TLS: the agreed ALPN protocol is known after the handshake, which Deno would otherwise do
+    // inside the first read. It is bounded by headersTimeout, as it was inside that read.
+    const handshakes = new PendingHandshakes<DenoConn>(options.headersTimeout ?? DEFAULT_TIMEOUTS.headersTimeout)
+    const handOver = (conn: DenoConn, alpn?: string | null): void => onConnection(new DenoTransport(conn, alpn))
+    void acceptLoop(listener, (conn) => {
+      if (conn.handshake === undefined) handOver(conn)
+      else handshakes.start(conn, conn.handshake(), (info) => handOver(conn, info.alpnProtocol))
+    }, log)
     const close = (): void => {
+      handshakes.closeAll()
       try {
         listener.close()
         // Unlike Node and Bun, Deno leaves the socket file, and the next listen would fail.

@@ -12,7 +12,7 @@ import { SocketQueue } from '../core/server/socket-queue.ts'
 import type { Transport } from '../core/server/transport.ts'
 import { handled, socketClosed } from '../core/server/write-queue.ts'
 import { nodeFiles } from './files-node.ts'
-import { hostRuntime, listenerAddress, serveWith, tcpTarget } from './shared.ts'
+import { agreedProtocol, alpnProtocols, hostRuntime, listenerAddress, serveWith, tcpTarget } from './shared.ts'
 export type * from '../core/server/options.ts'
 export { upgradeWebSocket, type UpgradeWebSocketOptions, type WebSocketUpgrade } from '../core/fetch/upgrade-websocket.ts'
 export { serveStatic } from './files-node.ts'
@@ -25,6 +25,7 @@ const runtime = hostRuntime('node', nodeFiles)
  * waits for 'drain' once the socket says its buffer is full.
  */
 class NodeTransport implements Transport {
+  readonly alpnProtocol?: string | null
   private readonly socket: net.Socket
   private readonly queue: SocketQueue
   private drained: Promise<void> | null = null
@@ -32,6 +33,8 @@ class NodeTransport implements Transport {
   constructor(socket: net.Socket) {
     this.socket = socket
     socket.setNoDelay(true)
+    // A TLSSocket after 'secureConnection' knows it (false when none was agreed); net.Socket has none.
+    if (socket instanceof tls.TLSSocket) this.alpnProtocol = agreedProtocol(socket.alpnProtocol)
     // The socket's own pause()/resume() are the queue's flow control. The 'data' listener
     // stays after closeWrite(): core reads (and discards) while it lingers.
     const queue = (this.queue = new SocketQueue(socket))
@@ -127,7 +130,8 @@ export function serve(app: App, options: ServeOptions = {}): Server {
     // allowHalfOpen: a client that half-closes after its request still gets the response,
     // as on Deno and Bun; and after our FIN the socket keeps reading while core lingers.
     const server = options.tls
-      ? tls.createServer({ cert: options.tls.cert, key: options.tls.key, allowHalfOpen: true }).on('secureConnection', accept)
+      ? tls.createServer({ cert: options.tls.cert, key: options.tls.key, ALPNProtocols: alpnProtocols(options), allowHalfOpen: true })
+        .on('secureConnection', accept)
       : net.createServer({ allowHalfOpen: true }).on('connection', accept)
     return new Promise<Listener>((resolve, reject) => {
       server.once('error', reject)

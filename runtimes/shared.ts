@@ -1,8 +1,9 @@
 /**
  * What the three drivers (and the CLI and supervisor) have in common: which runtime is
  * running, the clock, timers and console that Node, Deno and Bun all provide as globals
- * (handed to core as a `Runtime`, since core may not touch globals), and the part of
- * `serve()` that is not about sockets: defaults, the light `Response`, the listen address.
+ * (handed to core as a `Runtime`, since core may not touch globals), the part of `serve()`
+ * that is not about sockets (defaults, the light `Response`, the listen address), and TLS's
+ * ALPN offer and handshakes.
  * @module
  */
 import { LightResponse } from '../core/fetch/light-response.ts'
@@ -76,4 +77,82 @@ export function listenerAddress(options: ServeOptions, bound: string | { hostnam
   if (typeof bound === 'string') return { transport: 'unix', path: bound, url: `${scheme}+unix://${encodeURIComponent(bound)}/` }
   const { hostname, port } = bound
   return { transport: 'tcp', hostname, port, url: formatUrl(scheme, hostname, port) }
+}
+
+/**
+ * The protocols a TLS listener offers in ALPN (RFC 7301), ours in order of preference: `h2`
+ * unless `options.http2` is false, then `http/1.1`. With HTTP/2 off we still offer `http/1.1`
+ * rather than nothing: the server side then reports what was agreed, and a client that offers
+ * only `h2` is refused at the handshake with a no_application_protocol alert, the same on
+ * Node, Deno and Bun, instead of being let in to speak a protocol we would not answer. A
+ * client that offers no ALPN at all gets HTTP/1.1 either way.
+ */
+export function alpnProtocols(options: ServeOptions): string[] {
+  return options.http2 === false ? ['http/1.1'] : ['h2', 'http/1.1']
+}
+
+/** ALPN's wire format (RFC 7301 §3.1): each name prefixed by its length, as Bun's `ALPNProtocols` takes it. */
+export function alpnWireFormat(protocols: readonly string[]): Uint8Array {
+  const names = protocols.map((name) => new TextEncoder().encode(name))
+  const wire = new Uint8Array(names.reduce((total, name) => total + 1 + name.length, 0))
+  let at = 0
+  for (const name of names) {
+    wire[at++] = name.length
+    wire.set(name, at)
+    at += name.length
+  }
+  return wire
+}
+
+/** A runtime's report of the agreed protocol as `Transport.alpnProtocol`: `false` and `''` (none agreed) become null. */
+export function agreedProtocol(reported: string | false | null | undefined): string | null {
+  return typeof reported === 'string' && reported !== '' ? reported : null
+}
+
+/**
+ * Connections still in their TLS handshake, for a driver that finishes it before handing the
+ * connection over (Deno: the agreed ALPN protocol is known only then). Each handshake runs
+ * on its own, so a slow or broken one never holds up the accept loop; one that fails or
+ * outlasts `timeoutMs` (0: no limit) closes just its connection, and `closeAll()` closes
+ * those still shaking hands when the listener stops, since core does not know them yet.
+ */
+export class PendingHandshakes<Conn extends { close(): void }> {
+  private readonly pending = new Set<Conn>()
+  private readonly timeoutMs: number
+
+  constructor(timeoutMs: number) {
+    this.timeoutMs = timeoutMs
+  }
+
+  /** Calls `done` with the handshake's result, unless it failed, timed out or was closed first. */
+  start<Result>(conn: Conn, handshake: Promise<Result>, done: (result: Result) => void): void {
+    this.pending.add(conn)
+    const timer = this.timeoutMs > 0 ? setTimeout(() => closeQuietly(conn), this.timeoutMs) : undefined
+    const settle = (): boolean => {
+      clearTimeout(timer)
+      return this.pending.delete(conn)
+    }
+    handshake.then(
+      (result) => {
+        if (settle()) done(result)
+      },
+      () => {
+        settle()
+        closeQuietly(conn)
+      },
+    )
+  }
+
+  closeAll(): void {
+    for (const conn of this.pending) closeQuietly(conn)
+    this.pending.clear()
+  }
+}
+
+function closeQuietly(conn: { close(): void }): void {
+  try {
+    conn.close()
+  } catch {
+    // Already closed.
+  }
 }

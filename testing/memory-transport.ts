@@ -18,6 +18,11 @@ export interface ConnectOptions {
   remoteAddress?: string
   /** Default 40000 + the connection's index. */
   remotePort?: number
+  /**
+   * The protocol TLS's ALPN agreed on, as a TLS driver reports it: `'h2'` makes the server
+   * speak HTTP/2 from the first byte, `'http/1.1'` HTTP/1.1 only. Default none (cleartext).
+   */
+  alpnProtocol?: string | null
 }
 
 /** How `trickle()` paces its bytes. */
@@ -87,12 +92,13 @@ export class TestConnection {
   private trickles = new Set<number>()
 
   /** Use `TestServer.connect()`; this is how it builds one. */
-  constructor(context: ConnectionContext, options: Required<ConnectOptions>) {
+  constructor(context: ConnectionContext, options: Required<Omit<ConnectOptions, 'alpnProtocol'>> & Pick<ConnectOptions, 'alpnProtocol'>) {
     this.context = context
     // A separate object: the client's `read()` and the Transport's `read()` mean opposite ends.
     this.transport = {
       remoteAddress: options.remoteAddress,
       remotePort: options.remotePort,
+      alpnProtocol: options.alpnProtocol ?? null,
       localAddress: context.localAddress,
       localPort: context.localPort,
       read: () => this.serverRead(),

@@ -8,6 +8,8 @@
  *   script faults (slow clients, resets, clients that stop reading) on virtual time.
  * - `server.websocket(path)`: a WebSocket client on the same engine and clock: messages or raw
  *   frames in, messages and frames out, pings on idle, a reader that stops.
+ * - `server.http2()`: an HTTP/2 client (h2c) on the same engine and clock: many requests on
+ *   one connection, every frame the server sent, windows held shut on demand.
  *
  * @example
  * ```ts
@@ -34,11 +36,14 @@ import { requestBytes } from './request-bytes.ts'
 import { ResponseReader } from './response-reader.ts'
 import { VirtualClock } from './virtual-clock.ts'
 import { openWebSocket, type TestWebSocket, type WebSocketClientOptions } from './websocket-client.ts'
+import { TestHttp2Client, type Http2ClientOptions } from './http2-client.ts'
 
 export { TestConnection, VirtualClock, ResponseReader }
 export { encodeClientFrame, openWebSocket, TestWebSocket, WebSocketHandshakeError } from './websocket-client.ts'
 export type { ClientFrame, FrameOpcode, ReceivedFrame, WebSocketClientOptions } from './websocket-client.ts'
 export type { ConnectOptions, TrickleOptions } from './memory-transport.ts'
+export { Http2ClientStream, TestHttp2Client } from './http2-client.ts'
+export type { Http2ClientOptions, Http2Frame, Http2RequestInit } from './http2-client.ts'
 export type { ResponseReaderEvent } from './response-reader.ts'
 export type * from '../core/server/options.ts'
 
@@ -175,6 +180,7 @@ export class TestServer implements Server {
       {
         remoteAddress: options.remoteAddress ?? '127.0.0.1',
         remotePort: options.remotePort ?? 40000 + this.connections.length,
+        alpnProtocol: options.alpnProtocol,
       },
     )
     this.connections.push(conn)
@@ -197,6 +203,19 @@ export class TestServer implements Server {
    */
   websocket(path: string, options: WebSocketClientOptions = {}): Promise<TestWebSocket> {
     return openWebSocket(this.connect(options), path, options)
+  }
+
+  /**
+   * Opens an HTTP/2 connection (h2c, prior knowledge) and returns its client.
+   *
+   * @example
+   * ```ts
+   * const h2 = server.http2()
+   * const [a, b] = await Promise.all([h2.fetch('/a'), h2.fetch('/b', { method: 'POST', body: 'hi' })])
+   * ```
+   */
+  http2(options: Http2ClientOptions & ConnectOptions = {}): TestHttp2Client {
+    return new TestHttp2Client(this.connect(options), options)
   }
 
   /**

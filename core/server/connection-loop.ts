@@ -171,6 +171,8 @@ export class ConnectionLoop implements ExchangeStream, Upgrader, BodyHost, Write
       this.trustsPeer = trusted !== null && isTrustedProxy(trusted, this.info.remoteAddress)
       this.state = 'waiting'
       if (await this.startsHttp2()) return
+      // What the first read brought is answered in one write, as after every later read.
+      this.output.cork()
       for (;;) {
         const event = this.pull()
         if (event === NEED_DATA) {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { FLAGS, formatUsage, parseArgs, UsageError } from '../../cli/args.ts'
+import { resolveHttp2Limits, type Http2Limits } from '../../core/http2/limits.ts'
 
 describe('parseArgs', () => {
   it('takes the app path alone with empty options', () => {
@@ -192,6 +193,46 @@ describe('parseArgs: running in a fleet', () => {
     expect(parseArgs(['app.ts', '--port', '9000'], env).options).toEqual({ port: 9000 })
     expect(parseArgs(['app.ts'], { ...env, LISTEN_FDS: '0' }).options).toEqual({ port: 8080 })
     expect(() => parseArgs(['app.ts'], { ...env, LISTEN_FDS: '2' })).toThrow(/LISTEN_FDS=2: portico serves one socket/)
+  })
+})
+
+describe('parseArgs: HTTP/2', () => {
+  it('leaves HTTP/2 at its default (on) when no flag is given', () => {
+    expect(parseArgs(['app.ts']).options.http2).toBeUndefined()
+  })
+
+  it('turns it off with --no-http2, which takes no value', () => {
+    expect(parseArgs(['app.ts', '--no-http2']).options).toEqual({ http2: false })
+    expect(() => parseArgs(['app.ts', '--no-http2=1'])).toThrow(/^--no-http2 takes no value$/)
+  })
+
+  it('maps the h2 limit flags to options.http2, in both --flag v and --flag=v forms', () => {
+    const args = parseArgs(['app.ts', '--h2-max-concurrent-streams', '50', '--h2-initial-window-size=65535', '--h2-max-header-list-size', '16384'])
+    expect(args.options).toEqual({ http2: { maxConcurrentStreams: 50, initialWindowSize: 65535, maxHeaderListSize: 16384 } })
+    expect(parseArgs(['app.ts', '--h2-max-concurrent-streams=1']).options.http2).toEqual({ maxConcurrentStreams: 1 })
+  })
+
+  // The CLI's ranges are the engine's: the largest each flag takes passes resolveHttp2Limits, one more fails both.
+  it.each([
+    ['h2-max-concurrent-streams', 'maxConcurrentStreams', 2 ** 32 - 1],
+    ['h2-initial-window-size', 'initialWindowSize', 2 ** 31 - 1],
+    ['h2-max-header-list-size', 'maxHeaderListSize', 2 ** 32 - 1],
+  ] as const)('takes --%s from 0 to its HTTP/2 maximum, naming the flag otherwise', (flag, field, max) => {
+    for (const value of [0, max]) {
+      const http2 = parseArgs(['app.ts', `--${flag}`, String(value)]).options.http2 as Partial<Http2Limits>
+      expect(http2).toEqual({ [field]: value })
+      expect(resolveHttp2Limits(http2)[field]).toBe(value)
+    }
+    expect(() => resolveHttp2Limits({ [field]: max + 1 })).toThrow(RangeError)
+    for (const text of [String(max + 1), '-1', '1.5', 'lots', '']) {
+      expect(() => parseArgs(['app.ts', `--${flag}=${text}`])).toThrow(UsageError)
+      expect(() => parseArgs(['app.ts', `--${flag}=${text}`])).toThrow(new RegExp(`^--${flag} must be an integer from 0 to ${max}, got "${text}"$`))
+    }
+  })
+
+  it('refuses an h2 limit flag with --no-http2', () => {
+    expect(() => parseArgs(['app.ts', '--no-http2', '--h2-initial-window-size', '65535']))
+      .toThrow(/^--h2-initial-window-size cannot be combined with --no-http2$/)
   })
 })
 

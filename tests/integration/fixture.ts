@@ -4,9 +4,10 @@
  * 127.0.0.1. Environment:
  * - `PORT` (0 = any free port), `HEADERS_TIMEOUT`, `KEEP_ALIVE_TIMEOUT`, `GRACEFUL_TIMEOUT` (ms);
  * - `PORTICO_TLS=1` adds an HTTPS listener with `certs/cert.pem` and `certs/key.pem`;
+ * - `PORTICO_TLS_HTTP1=1` adds one more with `http2: false` (ALPN offers only `http/1.1`);
  * - `PORTICO_UNIX=<path>` adds a unix socket listener.
  *
- * Stdout protocol, one line each: `LISTENING_TLS <url>`, `LISTENING_UNIX <path>` or
+ * Stdout protocol, one line each: `LISTENING_TLS <url>`, `LISTENING_TLS_HTTP1 <url>`, `LISTENING_UNIX <path>` or
  * `SKIPPED <listener> <reason>` for the extra listeners, then `LISTENING <url>` last, so that
  * the suite can start once it sees that line. SIGTERM closes the server gracefully, then exits.
  *
@@ -181,13 +182,14 @@ async function startExtra(name: string, options: ServeOptions, line: (server: Se
   }
 }
 
+const certs = new URL('./certs/', import.meta.url)
+const tls = () => ({ cert: readFileSync(new URL('cert.pem', certs), 'utf8'), key: readFileSync(new URL('key.pem', certs), 'utf8') })
 if (process.env['PORTICO_TLS'] === '1') {
-  const certs = new URL('./certs/', import.meta.url)
-  const tls = {
-    cert: readFileSync(new URL('cert.pem', certs), 'utf8'),
-    key: readFileSync(new URL('key.pem', certs), 'utf8'),
-  }
-  await startExtra('tls', { hostname: '127.0.0.1', port: 0, tls }, (server) => `LISTENING_TLS ${server.url}`)
+  await startExtra('tls', { hostname: '127.0.0.1', port: 0, tls: tls() }, (server) => `LISTENING_TLS ${server.url}`)
+}
+if (process.env['PORTICO_TLS_HTTP1'] === '1') {
+  const options = { hostname: '127.0.0.1', port: 0, tls: tls(), http2: false }
+  await startExtra('tls-http1', options, (server) => `LISTENING_TLS_HTTP1 ${server.url}`)
 }
 const unixPath = process.env['PORTICO_UNIX']
 if (unixPath !== undefined && unixPath !== '') {
