@@ -61,7 +61,7 @@ function slowDownload(port: number, path: string, stallMs: number, onStall: () =
   return new Promise((resolve, reject) => {
     const socket = net.connect(port, '127.0.0.1')
     const timer = setTimeout(() => socket.destroy(new Error(`no END_STREAM within 120 s (${received} DATA bytes)`)), 120_000)
-    let pending = Buffer.alloc(0)
+    let pending: Buffer = Buffer.alloc(0)
     let received = 0
     let stalled = false
     const finish = (error?: Error): void => {
