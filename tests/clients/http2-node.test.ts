@@ -2,7 +2,8 @@
  * Node's own HTTP/2 client (`http2.connect`, h2c with prior knowledge) against the integration
  * fixture (tests/integration/fixture.ts) on each runtime: 100 concurrent streams on one
  * session, a 5 MB upload and download, a cancelled stream whose request.signal fires in the
- * app, and apps that throw or fail mid-body while other streams on the session complete.
+ * app, apps that throw or fail mid-body while other streams on the session complete, and a
+ * graceful stop (SIGTERM) that sends GOAWAY and lets the stream in flight finish.
  * @module
  */
 import http2, { type ClientHttp2Session } from 'node:http2'
@@ -112,5 +113,30 @@ for (const runtime of RUNTIMES) {
       expect(ok.status === 'fulfilled' && ok.value.body.toString()).toBe('slow done')
       expect((await h2Request(session, { ':path': '/' })).body.toString()).toBe('hello')
     })
+
+    it('on SIGTERM sends GOAWAY, finishes the stream in flight, then exits', async () => {
+      // A fixture of its own: this one is stopped.
+      const stopping = await launcher.start()
+      const client = await connectH2(stopping.url)
+      try {
+        const goaways: Array<[number, number]> = []
+        client.on('goaway', (code: number, lastStreamId: number) => goaways.push([code, lastStreamId]))
+        const inFlight = h2Request(client, { ':path': '/slow?ms=800' })
+        await sleep(200)
+        stopping.kill('SIGTERM')
+        const response = await inFlight
+        expect([response.status, response.body.toString()]).toEqual([200, 'slow done'])
+        expect(await stopping.exited).toBe(0)
+        // RFC 9113 §6.8: two-phase shutdown, first "no new streams soon" with the largest id,
+        // then the real last stream id (1, the one that finished).
+        expect(goaways).toEqual([
+          [http2.constants.NGHTTP2_NO_ERROR, 2 ** 31 - 1],
+          [http2.constants.NGHTTP2_NO_ERROR, 1],
+        ])
+      } finally {
+        client.destroy()
+        stopping.kill()
+      }
+    }, 20_000)
   })
 }

@@ -1,8 +1,8 @@
 /**
  * HTTP/2 over TLS, negotiated by ALPN, with real clients against the integration fixture's
  * HTTPS listener (`PORTICO_TLS=1`, the self-signed tests/integration/certs) on each runtime:
- * curl `--http2` gets h2 and `--http1.1` gets HTTP/1.1 on the same port; httpx with h2 and
- * without; Node's http2.connect; and headless Chromium, whose navigation and fetch timing
+ * curl `--http2` gets h2 and `--http1.1` gets HTTP/1.1 on the same port; h2load; httpx with h2
+ * and without; Node's http2.connect; and headless Chromium, whose navigation and fetch timing
  * entries must say `nextHopProtocol: 'h2'`. Certificates are not checked (curl -k, httpx
  * verify=False, Chromium --ignore-certificate-errors): what is under test is the protocol.
  * @module
@@ -18,6 +18,7 @@ import { FIXTURE, type Fixture, fixtureLauncher } from '../integration/suite.ts'
 import { run, RUNTIMES, which } from './runtimes.ts'
 
 const CURL = which('curl')
+const H2LOAD = which('h2load')
 const PYTHON = '/usr/bin/python3'
 
 const curlSkip = CURL === null ? 'no curl on PATH' : /\bHTTP2\b/.test(spawnSync(CURL, ['--version'], { encoding: 'utf8' }).stdout) ? undefined : 'this curl is built without HTTP/2'
@@ -80,6 +81,14 @@ for (const runtime of RUNTIMES) {
         const head = await curlTls(['--http1.1', '-I', url('/')])
         expect(head).toMatch(/^HTTP\/1\.1 200 OK\r\n/)
       })
+    })
+
+    describe.skipIf(H2LOAD === null)(H2LOAD === null ? 'h2load (skipped: no h2load on PATH; Debian nghttp2-client)' : 'h2load', () => {
+      it('negotiates h2 and completes 2000 requests over 2 connections × 50 streams', async () => {
+        const out = await run(H2LOAD!, ['-n', '2000', '-c', '2', '-m', '50', '-T', '20', url('/')], 60_000)
+        expect(out, out).toMatch(/Application protocol: h2\n/)
+        expect(out, out).toMatch(/requests: 2000 total, 2000 started, 2000 done, 2000 succeeded, 0 failed, 0 errored, 0 timeout/)
+      }, 60_000)
     })
 
     describe.skipIf(httpxSkip !== undefined)(httpxSkip === undefined ? 'httpx' : `httpx (skipped: ${httpxSkip})`, () => {

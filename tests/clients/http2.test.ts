@@ -47,10 +47,11 @@ const titled = (name: keyof typeof skips): string => (skips[name] === undefined 
 /**
  * httpx with `http1=False, http2=True` speaks h2c with prior knowledge (httpcore picks HTTP/2
  * without ALPN when HTTP/1.1 is off). One client, so one connection: /info reports the client
- * port the server saw, and every request must report the same one.
+ * port the server saw, and every request must report the same one. Then an AsyncClient sends
+ * 100 POSTs at once.
  */
 const HTTPX_SCRIPT = `
-import httpx, json, sys
+import asyncio, httpx, json, sys
 base = sys.argv[1]
 out = {'versions': [], 'ports': []}
 with httpx.Client(http1=False, http2=True, timeout=10) as client:
@@ -65,6 +66,14 @@ with httpx.Client(http1=False, http2=True, timeout=10) as client:
         out['stream'] = {'status': r.status_code, 'chunks': [c.decode() for c in r.iter_bytes() if c]}
     r = client.get(base + 'missing')
     out['missing'] = {'status': r.status_code, 'text': r.text}
+
+async def concurrent():
+    # 100 POSTs in flight at once on one AsyncClient: multiplexed on one connection.
+    async with httpx.AsyncClient(http1=False, http2=True, timeout=10) as client:
+        bodies = [('request %d ' % i).encode() * (1 + i) for i in range(100)]
+        answers = await asyncio.gather(*[client.post(base + 'echo', content=b) for b in bodies])
+        return {'echoed': sum(r.content == b for r, b in zip(answers, bodies)), 'versions': sorted({r.http_version for r in answers})}
+out['concurrent'] = asyncio.run(concurrent())
 print(json.dumps(out))
 `
 
@@ -164,6 +173,13 @@ for (const runtime of RUNTIMES) {
         expect(new Set(statuses.filter((_, i) => i % 2 === 0))).toEqual(new Set(['13', '15', '17']))
         expect(statuses.filter((_, i) => i % 2 === 1)).toEqual(['200', '200', '200'])
       })
+
+      it('uploads a 3 MB file with -d', async () => {
+        const input = join(dir, 'nghttp.bin')
+        writeFileSync(input, Buffer.from(Array.from({ length: 3 * 1024 * 1024 }, (_, i) => (i * 7 + (i >> 10)) % 256)))
+        // /length answers how many body bytes the app read.
+        expect(await run(NGHTTP!, ['-t', '10', '-d', input, url('/length')], 30_000)).toBe(String(3 * 1024 * 1024))
+      })
     })
 
     describe.skipIf(skips.h2load !== undefined)(titled('h2load'), () => {
@@ -184,13 +200,14 @@ for (const runtime of RUNTIMES) {
     })
 
     describe.skipIf(skips.httpx !== undefined)(titled('httpx'), () => {
-      it('speaks h2c with prior knowledge: GETs, a POST echoed, a stream and a 404 on one connection', async () => {
+      it('speaks h2c with prior knowledge: GETs, a POST echoed, a stream and a 404 on one connection; 100 POSTs at once', async () => {
         const result = JSON.parse(await run(PYTHON, ['-c', HTTPX_SCRIPT, url('/')])) as {
           versions: string[]
           ports: number[]
           post: { status: number; echoed: boolean }
           stream: { status: number; chunks: string[] }
           missing: { status: number; text: string }
+          concurrent: { echoed: number; versions: string[] }
         }
         expect(result.versions).toEqual(['HTTP/2', 'HTTP/2', 'HTTP/2'])
         expect(new Set(result.ports).size).toBe(1)
@@ -198,6 +215,7 @@ for (const runtime of RUNTIMES) {
         expect(result.stream.status).toBe(200)
         expect(result.stream.chunks.join('')).toBe('aaaaaaaabbbbbbbbccccccccdddddddd')
         expect(result.missing).toEqual({ status: 404, text: 'not found' })
+        expect(result.concurrent).toEqual({ echoed: 100, versions: ['HTTP/2'] })
       })
     })
   })
