@@ -137,6 +137,12 @@ for (const runtime of RUNTIMES) {
         expect(await curlH2c(['-w', ' %{http_version} %{response_code}', url('/missing')])).toBe('not found 2 404')
       })
 
+      it('sends a 40 KB header field: HEADERS + CONTINUATION, decoded and answered', async () => {
+        // Huffman-coded to ~25 KB, more than one 16 KB frame; below maxHeaderListSize (64 KiB).
+        const out = await curlH2c(['-H', `x-big: ${'a'.repeat(40_000)}`, '-w', ' %{http_version} %{response_code}', url('/')])
+        expect(out).toBe('hello 2 200')
+      })
+
       it('still gets HTTP/1.1 on the same port without --http2-prior-knowledge', async () => {
         const out = await run(CURL!, ['-sS', '--max-time', '10', '-w', ' %{http_version}', url('/')])
         expect(out).toBe('hello 1.1')

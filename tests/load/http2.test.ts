@@ -3,7 +3,8 @@
  * over h2c:
  * - 100 concurrent streams on one connection × 1,000 requests each (Node's http2 client):
  *   GET /, POST /echo with a body unique to the request, GET /download of a request-specific
- *   size. Every answer must be right and the session must stay open.
+ *   size. Every answer must be right and the session must stay open. Then the same count from
+ *   h2load (`-n 100000 -c 1 -m 100`): all succeeded.
  * - A 1 GB upload and a 1 GB download, each over one stream, while the server's RSS (VmRSS from
  *   /proc/<pid>/status) grows by less than 64 MB, as for HTTP/1.1 in
  *   tests/integration/streaming.test.ts.
@@ -16,7 +17,7 @@
 import type { ClientHttp2Session } from 'node:http2'
 import net from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { RUNTIMES } from '../clients/runtimes.ts'
+import { run, RUNTIMES, which } from '../clients/runtimes.ts'
 import { closeH2, connectH2, h2Request } from '../helpers/h2-node-client.ts'
 import { concat, headers, PREFACE, settings, settingsAck, T, windowUpdate } from '../helpers/h2-frames.ts'
 import { hasProcStatus, procMb, rss, rssGrowth } from '../helpers/process-memory.ts'
@@ -32,6 +33,8 @@ const STALL_MS = 3000
 /** RFC 9113 §6.9.1: the largest window. */
 const MAX_WINDOW = 2 ** 31 - 1
 const SETTINGS_INITIAL_WINDOW_SIZE = 0x4
+
+const H2LOAD = which('h2load')
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 
@@ -167,6 +170,14 @@ for (const runtime of RUNTIMES) {
       expect(answered).toBe(STREAMS * REQUESTS_PER_STREAM)
       expect(session.closed || session.destroyed).toBe(false)
     }, 180_000)
+
+    it.skipIf(H2LOAD === null)(`h2load: ${STREAMS * REQUESTS_PER_STREAM} requests on one connection, ${STREAMS} streams at a time, all succeeded`, async () => {
+      const total = STREAMS * REQUESTS_PER_STREAM
+      const out = await run(H2LOAD!, ['-n', String(total), '-c', '1', '-m', String(STREAMS), '-T', '60', new URL('/', fixture.url).href], 120_000)
+      console.log(`[h2 load] ${runtime.name}: h2load ${/finished in .*/.exec(out)?.[0] ?? out}`)
+      expect(out, out).toMatch(new RegExp(`requests: ${total} total, ${total} started, ${total} done, ${total} succeeded, 0 failed, 0 errored, 0 timeout`))
+      expect(out, out).toMatch(new RegExp(`status codes: ${total} 2xx, 0 3xx, 0 4xx, 0 5xx`))
+    }, 150_000)
 
     describe.skipIf(!hasProcStatus)('memory', () => {
       beforeAll(async () => {
