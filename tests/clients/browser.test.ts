@@ -4,29 +4,16 @@
  * it loads, submits a multipart form with a file, and receives server-sent events. Every
  * assertion reads the page's own state (page.evaluate / waitForFunction).
  *
- * Chromium runs as on the machine's probe: headless, no sandbox (CI runs as root), no GPU, and
- * no background networking, whose connections the closed network would refuse. playwright's
- * launch() gives each run a fresh, temporary user-data-dir and removes it on close.
+ * Chromium is launched by tests/helpers/chromium.ts.
  * @module
  */
-import { existsSync } from 'node:fs'
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { chromiumSkip as noChromium, launchChromium } from '../helpers/chromium.ts'
 import { type Fixture, fixtureLauncher } from '../integration/suite.ts'
 import { RUNTIMES } from './runtimes.ts'
 
-const CHROMIUM = '/usr/bin/chromium'
 const APP = 'tests/clients/browser-app.ts'
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-component-update',
-  '--disable-sync',
-]
 const EVENTS = 5
 /** 100 000 bytes covering every byte value, so a multipart boundary scan sees binary data. */
 const FILE_BYTES = Array.from({ length: 100_000 }, (_, i) => (i * 7) % 256)
@@ -37,13 +24,11 @@ interface PageState {
   portico?: { scriptRan: boolean; events: string[]; times: number[]; lastEventId: string; errors: number; listen(n: number): void }
 }
 
-const noChromium = existsSync(CHROMIUM) ? undefined : `${CHROMIUM} is missing (Debian package chromium; .ci/run installs it)`
-
 describe.skipIf(noChromium !== undefined)(noChromium === undefined ? 'headless Chromium' : `headless Chromium (skipped: ${noChromium})`, () => {
   let browser: Browser
 
   beforeAll(async () => {
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS, timeout: 30_000 })
+    browser = await launchChromium()
   }, 40_000)
 
   afterAll(async () => {

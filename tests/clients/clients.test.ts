@@ -4,26 +4,16 @@
  * reason, when its binary is not on PATH (.ci/run installs curl and apache2-utils).
  * @module
  */
-import { execFile } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { FIXTURE, type Fixture, fixtureLauncher } from '../integration/suite.ts'
-import { RUNTIMES, which } from './runtimes.ts'
+import { run, RUNTIMES, which } from './runtimes.ts'
 
 const CURL = which('curl')
 const PYTHON = which('python3')
 const AB = which('ab')
-
-/** Runs `command args…`; resolves with stdout, rejects with stderr on a non-zero exit. */
-function run(command: string, args: readonly string[], timeoutMs = 20_000): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(command, args, { timeout: timeoutMs, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) =>
-      error ? reject(new Error(`${command} ${args.join(' ')}: ${error.message}\n${stderr}`)) : resolve(stdout),
-    )
-  })
-}
 
 const curl = (args: readonly string[]): Promise<string> => run(CURL!, ['-sS', '--max-time', '10', ...args])
 

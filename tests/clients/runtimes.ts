@@ -1,9 +1,10 @@
 /**
  * The runtime table shared by the real-client tests: how to run a TypeScript entry file under
  * each runtime (the same commands as tests/integration/{node,deno,bun}.test.ts), and why a
- * runtime is skipped when its binary or driver is missing.
+ * runtime is skipped when its binary or driver is missing; `which` and `run` for the clients.
  * @module
  */
+import { execFile } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { delimiter, join } from 'node:path'
 import { ROOT } from '../integration/suite.ts'
@@ -38,4 +39,13 @@ export function which(name: string): string | null {
     if (dir !== '' && existsSync(join(dir, name))) return join(dir, name)
   }
   return null
+}
+
+/** Runs `command args…`; resolves with stdout, rejects with stderr on a non-zero exit. */
+export function run(command: string, args: readonly string[], timeoutMs = 20_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(command, args, { timeout: timeoutMs, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) =>
+      error ? reject(new Error(`${command} ${args.join(' ')}: ${error.message}\n${stderr}`)) : resolve(stdout),
+    )
+  })
 }

@@ -5,18 +5,16 @@
  * Chromium is launched as in browser.test.ts.
  * @module
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { chromium, type Browser } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { chromiumSkip as noChromium, launchChromium } from '../helpers/chromium.ts'
 import { fixtureLauncher } from '../integration/suite.ts'
 import { STATIC_FIXTURE } from '../integration/static-suite.ts'
 import { RUNTIMES } from './runtimes.ts'
 
-const CHROMIUM = '/usr/bin/chromium'
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync']
-const noChromium = existsSync(CHROMIUM) ? undefined : `${CHROMIUM} is missing (Debian package chromium; .ci/run installs it)`
 const ASSETS = ['/', '/style.css', '/app.js']
 
 function buildSite(): string {
@@ -34,7 +32,7 @@ describe.skipIf(noChromium !== undefined)(noChromium === undefined ? 'Chromium a
   let site: string
   beforeAll(async () => {
     site = buildSite()
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS, timeout: 30_000 })
+    browser = await launchChromium()
   }, 40_000)
   afterAll(async () => {
     await browser?.close()

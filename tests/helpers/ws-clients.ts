@@ -6,8 +6,7 @@
  *   (tests/integration/websocket-client.ts);
  * - `python`: Python's `websockets` (Debian's python3-websockets under /usr/bin/python3),
  *   tests/integration/websocket-client.py;
- * - `chromium`: headless Chromium (Debian's, driven by playwright-core as in
- *   tests/clients/browser.test.ts) on a page the fixture serves, running ws-scenarios.ts
+ * - `chromium`: headless Chromium (launched by tests/helpers/chromium.ts) on a page the fixture serves, running ws-scenarios.ts
  *   transpiled as it is.
  *
  * What each client can show differs (the browser API cannot ping or read headers, …): `traits`
@@ -17,10 +16,11 @@
 import { execFile, spawnSync } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { chromium, type Browser } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import ts from 'typescript'
 import WebSocket from 'ws'
 import { ROOT } from '../integration/suite.ts'
+import { chromiumSkip, launchChromium } from './chromium.ts'
 import { runScenarios, type ClientKit, type Results, type ScenarioConfig, type WsLike } from './ws-scenarios.ts'
 
 /** What a client can do or show; the expectations depend on these alone. */
@@ -47,21 +47,8 @@ export interface WsClient {
 const CLIENT_SCRIPT = 'tests/integration/websocket-client.ts'
 const PYTHON_SCRIPT = 'tests/integration/websocket-client.py'
 const PYTHON = '/usr/bin/python3'
-const CHROMIUM = '/usr/bin/chromium'
 const DENO = join(ROOT, 'node_modules/.bin/deno')
 const BUN = join(ROOT, 'node_modules/.bin/bun')
-/** As tests/clients/browser.test.ts launches it. */
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-component-update',
-  '--disable-sync',
-]
-
 /** Runs a client process; resolves with the JSON of its `RESULT` line. */
 function runProcess(command: string, args: string[]): Promise<Results> {
   return new Promise((resolve, reject) => {
@@ -111,7 +98,7 @@ function browserScript(): string {
 
 /** Runs the scenarios in a fresh browser context on the fixture's page (`http://…/`). */
 async function runInChromium(config: ScenarioConfig): Promise<Results> {
-  browser ??= chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: 30_000 })
+  browser ??= launchChromium()
   const context = await (await browser).newContext()
   try {
     const page = await context.newPage()
@@ -170,7 +157,7 @@ export const CLIENTS: readonly WsClient[] = [
     // The page's WebSocket cannot ping or read the 101's headers; the browser keeps its cookies.
     name: 'headless Chromium',
     traits: { readsHeaders: false, cookieJar: true, ping: false, deflate: true },
-    skip: existsSync(CHROMIUM) ? undefined : `${CHROMIUM} is missing (Debian package chromium; .ci/run installs it)`,
+    skip: chromiumSkip,
     run: runInChromium,
   },
 ]

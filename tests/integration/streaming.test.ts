@@ -4,9 +4,9 @@
  * loopback each takes about a second, so the full size runs in every `npm test`. Node only:
  * the engine's buffering is the same on every runtime, and /proc is Linux only.
  */
-import { existsSync, readFileSync } from 'node:fs'
 import net from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { hasProcStatus, rssGrowth } from '../helpers/process-memory.ts'
 import { type Fixture, FIXTURE, fixtureLauncher } from './suite.ts'
 
 const MB = 1024 * 1024
@@ -17,26 +17,6 @@ const TIMEOUT_MS = 120_000
 
 const launcher = fixtureLauncher(process.execPath, ['--import', 'tsx', FIXTURE])
 afterAll(() => launcher.killAll())
-
-/** Resident set size of `pid` in bytes. */
-function rss(pid: number): number {
-  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
-  if (match === null) throw new Error(`no VmRSS for ${pid}`)
-  return Number(match[1]) * 1024
-}
-
-/** Samples the RSS every 50 ms while `run` runs; returns the peak growth over the start. */
-async function rssGrowth(pid: number, run: () => Promise<void>): Promise<number> {
-  const base = rss(pid)
-  let peak = base
-  const timer = setInterval(() => (peak = Math.max(peak, rss(pid))), 50)
-  try {
-    await run()
-  } finally {
-    clearInterval(timer)
-  }
-  return Math.max(peak, rss(pid)) - base
-}
 
 /**
  * Sends `head`, then `bodyBytes` zero bytes with backpressure, and reads the response while
@@ -83,7 +63,7 @@ function transfer(port: number, head: string, bodyBytes: number): Promise<{ head
   })
 }
 
-describe.skipIf(!existsSync('/proc/self/status'))('streaming big bodies (node)', () => {
+describe.skipIf(!hasProcStatus)('streaming big bodies (node)', () => {
   let fixture: Fixture
 
   beforeAll(async () => {

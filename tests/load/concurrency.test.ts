@@ -7,9 +7,10 @@
  * 1,000 sockets fit whatever limit the test process has.
  * @module
  */
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { procMb } from '../helpers/process-memory.ts'
 import { header, RawConnection, type Target } from '../helpers/raw-client.ts'
 import { FIXTURE, fixtureLauncher, ROOT, type Fixture } from '../integration/suite.ts'
 
@@ -28,12 +29,6 @@ const RUNTIMES: Array<{ name: string; binary: string; args: string[] }> = [
   { name: 'deno', binary: join(ROOT, 'node_modules/.bin/deno'), args: ['run', '-A', FIXTURE] },
   { name: 'bun', binary: join(ROOT, 'node_modules/.bin/bun'), args: ['run', FIXTURE] },
 ]
-
-/** A /proc/<pid>/status field in MB (VmRSS, VmHWM). */
-function procMb(pid: number, field: string): number {
-  const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
-  return match === null ? NaN : Number(match[1]) / 1024
-}
 
 /** Request `r` of connection `c`, and the body its response must have. */
 function requestFor(c: number, r: number): { bytes: string; body: string } {

@@ -16,12 +16,12 @@
  * fixture runs with `ulimit -n 4096` (as in concurrency.test.ts) so that 1,000 sockets fit.
  * @module
  */
-import { readFileSync } from 'node:fs'
 import { constants, createDeflateRaw, deflateRawSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import { RUNTIMES } from '../clients/runtimes.ts'
 import { fixtureLauncher, type Fixture } from '../integration/suite.ts'
+import { procMb } from '../helpers/process-memory.ts'
 import { closeCode, RawWebSocket, type ServerFrame } from '../helpers/ws-raw.ts'
 import { clientFrame } from '../vectors/ws-client.ts'
 
@@ -51,12 +51,6 @@ const LIMIT_FLAT_MB = 32
 /** Runs `command args…` under `sh` with a raised fd limit; `exec` keeps the fixture's PID. */
 function withFdLimit(command: string, args: string[]): [string, string[]] {
   return ['/bin/sh', ['-c', 'ulimit -n 4096 2>/dev/null; exec "$0" "$@"', command, ...args]]
-}
-
-/** A /proc/<pid>/status field in MB (VmRSS, VmHWM). */
-function procMb(pid: number, field: string): number {
-  const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
-  return match === null ? NaN : Number(match[1]) / 1024
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
