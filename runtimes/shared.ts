@@ -6,6 +6,7 @@
  * ALPN offer and handshakes.
  * @module
  */
+import { Buffer } from 'node:buffer'
 import { LightResponse } from '../core/fetch/light-response.ts'
 import type { App, Server, ServerAddress, ServeOptions } from '../core/server/options.ts'
 import type { Runtime } from '../core/server/runtime.ts'
@@ -30,6 +31,7 @@ export function hostRuntime(name: string, files?: FileSystem): Runtime {
     print: (message) => console.log(message),
     deflate: (params) => zlibCodec(params),
     compression: zlibCompression,
+    nodeBuffer: (bytes) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
     files,
   }
 }

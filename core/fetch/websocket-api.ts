@@ -24,8 +24,12 @@ export interface ServerWebSocket<Data = unknown> {
   readonly protocol: string
   /** The extensions agreed in the handshake (`permessage-deflate; …`), or ''. */
   readonly extensions: string
-  /** How binary messages reach `message`: `'uint8array'` (default) or `'arraybuffer'`. */
-  binaryType: 'uint8array' | 'arraybuffer'
+  /**
+   * How binary messages reach `message`: `'nodebuffer'` (a `Buffer` view, no copy: the
+   * default, as on Bun, wherever the runtime has Buffer — Node, Deno and Bun all do),
+   * `'uint8array'` or `'arraybuffer'` (a copy).
+   */
+  binaryType: 'nodebuffer' | 'uint8array' | 'arraybuffer'
   /**
    * Sends a message: a string as text, bytes as binary. `compress` deflates it when the client
    * agreed to permessage-deflate. Returns the bytes written, -1 when they are queued behind

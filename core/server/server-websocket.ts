@@ -41,12 +41,13 @@ export function toPayload(data: WebSocketSendData | undefined): Uint8Array {
 /** See the module comment. */
 export class PorticoWebSocket<Data = unknown> implements ServerWebSocket<Data> {
   data: Data
-  binaryType: 'uint8array' | 'arraybuffer' = 'uint8array'
+  binaryType: 'nodebuffer' | 'uint8array' | 'arraybuffer'
   readonly #session: SocketSession
 
-  constructor(session: SocketSession, data: Data) {
+  constructor(session: SocketSession, data: Data, hasNodeBuffer: boolean) {
     this.#session = session
     this.data = data
+    this.binaryType = hasNodeBuffer ? 'nodebuffer' : 'uint8array'
   }
 
   get readyState(): 0 | 1 | 2 | 3 {

@@ -96,7 +96,7 @@ export class WebSocketSession implements SocketSession {
     this.remoteAddress = start.remoteAddress
     this.protocol = start.protocol
     this.extensions = start.extensions
-    this.socket = new PorticoWebSocket(this, start.data)
+    this.socket = new PorticoWebSocket(this, start.data, runtime.nodeBuffer !== undefined)
   }
 
   get readyState(): 0 | 1 | 2 | 3 {
@@ -166,10 +166,7 @@ export class WebSocketSession implements SocketSession {
               this.end(done.closeCode, done.code, false)
               return false
             }
-            const data = done.type === 'binary' && this.socket.binaryType === 'arraybuffer'
-              ? done.data.slice().buffer as unknown as Uint8Array
-              : done.data
-            this.call(this.handler.message, data)
+            this.call(this.handler.message, done.type === 'binary' ? this.binary(done.data) : done.data)
             break
           }
           case 'ping':
@@ -386,6 +383,14 @@ export class WebSocketSession implements SocketSession {
   }
 
   /** Calls a handler; one that throws or rejects closes the socket with 1011. */
+  /** A binary message as the socket's `binaryType` asks. */
+  private binary(bytes: Uint8Array): Uint8Array {
+    const type = this.socket.binaryType
+    if (type === 'arraybuffer') return bytes.slice().buffer as unknown as Uint8Array
+    if (type === 'nodebuffer' && this.runtime.nodeBuffer !== undefined) return this.runtime.nodeBuffer(bytes)
+    return bytes
+  }
+
   private call<A extends unknown[]>(
     fn: ((ws: ServerWebSocket<unknown>, ...args: A) => void | Promise<void>) | undefined,
     ...args: A

@@ -29,6 +29,7 @@
  *   `drain`; then the text `done`. Its counters are in the report.
  * @module
  */
+import { Buffer } from 'node:buffer'
 import process from 'node:process'
 import type { App, Server, ServeInfo, ServeOptions, ServerWebSocket, WebSocketHandler } from '../../core/server/options.ts'
 
@@ -175,7 +176,8 @@ const websocket: WebSocketHandler<SocketData> = {
     const entry = report(ws.data.id)
     entry.protocol = ws.protocol
     entry.extensions = ws.extensions
-    ws.binaryType = 'uint8array'
+    // '/cmd' keeps the default binaryType (Bun's 'nodebuffer'), which its `kind` command reports.
+    if (ws.data.route !== '/cmd') ws.binaryType = 'uint8array'
     if (ws.data.flood !== null) produce(ws, ws.data.flood)
   },
   message(ws, message) {
@@ -184,6 +186,10 @@ const websocket: WebSocketHandler<SocketData> = {
         ws.send(message, ws.data.compress)
         return
       case '/cmd':
+        if (typeof message !== 'string' && decoder.decode(message) === 'kind') {
+          ws.send(`kind ${ws.binaryType} ${Buffer.isBuffer(message) ? 'Buffer' : message.constructor.name}`)
+          return
+        }
         command(ws, typeof message === 'string' ? message : decoder.decode(message))
         return
     }

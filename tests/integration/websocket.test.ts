@@ -141,6 +141,16 @@ for (const runtime of RUNTIMES) {
       }
     })
 
+    it('delivers binary messages as a Buffer by default (binaryType nodebuffer, as Bun does)', async () => {
+      const socket = await RawWebSocket.open({ port: fixture.port, path: '/cmd?id=kind' })
+      try {
+        await socket.write(clientFrame({ opcode: 2, payload: 'kind' }))
+        expect((await socket.next()).payload.toString()).toBe('kind nodebuffer Buffer')
+      } finally {
+        socket.destroy()
+      }
+    })
+
     it('answers a request to an upgrade route that is not an upgrade as the app says (400)', async () => {
       const response = await fetch(http('/echo'))
       expect([response.status, await response.text()]).toEqual([400, 'expected a WebSocket upgrade'])
