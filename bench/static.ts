@@ -29,7 +29,7 @@ const FILES = [['10k.bin', 10 * 1024], ['1m.bin', 1024 * 1024]] as const
 
 interface Peer { name: string; what: string; command: (dir: string, port: number, work: string) => [string, string[]] }
 const PEERS: Peer[] = [
-  { name: 'portico-node', what: 'Portico serveStatic on Node 20 (source through tsx)', command: () => [process.execPath, ['--import', 'tsx', 'bench/servers/static-portico.ts']] },
+  { name: 'portico-node', what: 'Portico serveStatic on Node 20 (the npm build)', command: () => [process.execPath, ['--import', 'tsx', 'bench/servers/static-portico.ts']] },
   { name: 'portico-deno', what: 'Portico serveStatic on Deno', command: () => [DENO, ['run', '-A', 'bench/servers/static-portico.ts']] },
   { name: 'portico-bun', what: 'Portico serveStatic on Bun', command: () => [BUN, ['run', 'bench/servers/static-portico.ts']] },
   { name: 'sirv', what: 'sirv on node:http, dev: false (files indexed at startup), ETags', command: () => [process.execPath, ['--import', 'tsx', 'bench/servers/static-sirv.ts']] },
@@ -73,6 +73,8 @@ function wrk(url: string, seconds: number): { rps: number; mbps: number } {
   return { rps, mbps: Number(transfer?.[1] ?? NaN) * unit }
 }
 
+// Portico on Node runs the npm build (dist/), as bench/run.ts does.
+if (spawnSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' }).status !== 0) throw new Error('npm run build failed')
 const work = mkdtempSync(join(tmpdir(), 'portico-bench-static-'))
 const dir = join(work, 'files')
 mkdirSync(dir)
