@@ -108,7 +108,8 @@ async function measure(def: ServerDef, file: string, scenario: Scenario): Promis
         wrkShare: wrkCpu / seconds,
         // wrk's wall time covers its run only; the machine's also our /proc reads and wrk's startup.
         otherShare: Math.max(0, busy - cpu - wrkCpu) / seconds,
-        p99Ms: json.p99Us / 1000,
+        // wrk reports a p99 of 0 when its histogram misses (seen in pipelined runs): unknown, not 0.
+        p99Ms: json.p99Us > 0 ? json.p99Us / 1000 : NaN,
         errors: errorsOf(json),
       }
       if (run.errors) row.notes.push(`run ${i + 1}: ${run.errors}`)

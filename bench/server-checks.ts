@@ -94,7 +94,7 @@ export const honoCheck: Check = async (port) => {
         : { method: route.method, body: JSON.stringify(route.body), headers: { 'content-type': 'application/json' } }
       const response = await fetch(`http://127.0.0.1:${port}${route.path}`, { ...init, signal: AbortSignal.timeout(5000) })
       const text = await response.text()
-      if (response.status !== route.status || !route.expect(JSON.parse(text))) return `${route.method} ${route.path}: status ${response.status}, ${text.slice(0, 80)}`
+      if (response.status !== route.status || !route.expect(JSON.parse(text))) return `${route.method} ${route.path}: status ${response.status} (wanted ${route.status}), ${text.slice(0, 80)}`
       if (!response.headers.get('server-timing') || !response.headers.get('x-request-id')) return `${route.method} ${route.path}: no middleware headers`
     } catch (error) {
       return `${route.method} ${route.path}: ${String(error)}`

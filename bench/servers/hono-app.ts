@@ -29,7 +29,17 @@ const products: Product[] = Array.from({ length: 50 }, (_, i) => ({
   sku: `SKU-${String(i + 1).padStart(4, '0')}`, name: `Product ${i + 1}`, category: CATEGORIES[i % CATEGORIES.length]!,
   priceCents: 499 + i * 100, stock: (i * 7) % 23,
 }))
+// Indexes, as a database would have them: a request touches its rows, not the whole table.
 const productBySku = new Map(products.map((p) => [p.sku, p]))
+function groupBy<T, K>(items: T[], key: (item: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>()
+  for (const item of items) groups.set(key(item), [...(groups.get(key(item)) ?? []), item])
+  return groups
+}
+const postsByUser = groupBy(posts, (p) => p.userId)
+const commentsByPost = groupBy(comments, (c) => c.postId)
+const productsByCategory = groupBy(products, (p) => p.category)
+const lowerTitles = posts.map((p) => p.title.toLowerCase())
 
 /** A positive integer path parameter, or null. */
 function idParam(value: string): number | null {
@@ -80,8 +90,8 @@ app.put('/api/users/:id', async (c) => {
 })
 app.delete('/api/users/:id', (c) => (idParam(c.req.param('id')) ? c.body(null, 204) : c.json({ error: 'bad id' }, 400)))
 app.get('/api/users/:id/posts', (c) => {
-  const id = idParam(c.req.param('id'))
-  return c.json(posts.filter((p) => p.userId === id).map(({ id, title, tags }) => ({ id, title, tags })))
+  const list = postsByUser.get(idParam(c.req.param('id')) ?? 0) ?? []
+  return c.json(list.map(({ id, title, tags }) => ({ id, title, tags })))
 })
 app.get('/api/posts', (c) => {
   const { limit, offset } = page(c.req.query('limit'), c.req.query('offset'))
@@ -93,10 +103,7 @@ app.get('/api/posts/:id', (c) => {
   const post = posts[(idParam(c.req.param('id')) ?? 0) - 1]
   return post ? c.json(post) : c.json({ error: 'no such post' }, 404)
 })
-app.get('/api/posts/:id/comments', (c) => {
-  const id = idParam(c.req.param('id'))
-  return c.json(comments.filter((m) => m.postId === id))
-})
+app.get('/api/posts/:id/comments', (c) => c.json(commentsByPost.get(idParam(c.req.param('id')) ?? 0) ?? []))
 app.post('/api/posts/:id/comments', async (c) => {
   const body = await c.req.json<{ author?: string; text?: string }>()
   if (!body.text) return c.json({ error: 'text required' }, 400)
@@ -104,7 +111,7 @@ app.post('/api/posts/:id/comments', async (c) => {
 })
 app.get('/api/search', (c) => {
   const q = (c.req.query('q') ?? '').toLowerCase()
-  const hits = q ? posts.filter((p) => p.title.toLowerCase().includes(q)).slice(0, 10) : []
+  const hits = q ? posts.filter((_, i) => lowerTitles[i]!.includes(q)).slice(0, 10) : []
   return c.json({ q, hits: hits.map(({ id, title }) => ({ id, title })) })
 })
 app.get('/api/products', (c) => {
@@ -116,7 +123,7 @@ app.get('/api/products/:sku', (c) => {
   return product ? c.json(product) : c.json({ error: 'no such product' }, 404)
 })
 app.get('/api/categories', (c) => c.json(CATEGORIES))
-app.get('/api/categories/:slug/products', (c) => c.json(products.filter((p) => p.category === c.req.param('slug'))))
+app.get('/api/categories/:slug/products', (c) => c.json(productsByCategory.get(c.req.param('slug')) ?? []))
 app.get('/api/orders/:id', (c) => {
   const id = idParam(c.req.param('id'))
   if (id === null) return c.json({ error: 'bad id' }, 400)
