@@ -75,7 +75,7 @@ export function renderSection(rows: Row[], scenarios: ScenarioInfo[], meta: Meta
     '',
     `\`npm run bench\` (bench/run.ts): each server in a fresh process pinned to core 0 (\`taskset -c 0\`),`,
     `loaded from core 1 by \`taskset -c 1 wrk -t1\` over 127.0.0.1; one ${meta.warmupSeconds} s warm-up, then`,
-    `${meta.runs} runs of ${meta.seconds} s. req/s is the median run, spread is ±half the min–max range.`,
+    `${meta.runs} run${meta.runs === 1 ? '' : 's'} of ${meta.seconds} s. req/s is the median run, spread is ±half the min–max range.`,
     'Peak RSS is the server\'s VmHWM after its scenario (warm-up included). CPU µs/req is the server',
     'process\'s utime + stime (all threads, /proc/<pid>/stat) over a run divided by its requests; server',
     'CPU is that CPU time over the wall time (100% = core 0 busy), wrk CPU the same for wrk (100% = core 1',

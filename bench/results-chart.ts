@@ -39,7 +39,8 @@ export function renderChart(rows: Row[]): string {
       .map((b) => ({ ...b, bound: isLoadBound(b.row, b.s, mine) }))
     return { title, bars }
   }).filter((g) => g.bars.length > 0)
-  const capacity = (s: Summary): number => 1e6 / s.cpuUs
+  // A run without a CPU reading draws no diamond (and must not turn the scale into NaN).
+  const capacity = (s: Summary): number => (Number.isFinite(s.cpuUs) && s.cpuUs > 0 ? 1e6 / s.cpuUs : 0)
 
   const out: string[] = []
   let y = 28
@@ -76,9 +77,10 @@ export function renderChart(rows: Row[]): string {
   y += 6
   out.push(
     `<text x="4" y="${y}" fill="#555">bold: Portico · faded: the runtime's own servers · dashed: raw socket floor · † load-generator-bound · ‡ disturbed</text>`,
-    `<text x="4" y="${y + 16}" fill="#555">◆ 10⁶ / server CPU µs per request: the req/s one core would serve, unaffected by other load; each group has its own scale</text>`,
+    `<text x="4" y="${y + 16}" fill="#555">◆ 10⁶ / server CPU µs per request: the req/s one core would serve, unaffected by other load</text>`,
+    `<text x="4" y="${y + 32}" fill="#555">each group has its own scale</text>`,
   )
-  y += 16
+  y += 32
   for (const [i, runtime] of (['node', 'deno', 'bun'] as const).entries()) {
     out.push(`<rect x="${4 + i * 70}" y="${y + 10}" width="12" height="12" fill="${COLORS[runtime]}"/>`,
       `<text x="${20 + i * 70}" y="${y + 20}">${runtime}</text>`)

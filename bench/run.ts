@@ -100,6 +100,11 @@ async function measure(def: ServerDef, file: string, scenario: Scenario): Promis
       const cpu = cpuTotalSeconds(server.pid) - cpu0
       const busy = machineBusySeconds() - busy0
       const seconds = json.durationUs / 1e6
+      if (json.requests === 0) {
+        // No answer in the whole run: a stalled server (or machine), not a rate of zero.
+        row.notes.push(`run ${i + 1}: no responses in ${seconds.toFixed(1)} s (server CPU ${cpu.toFixed(2)} s)${errorsOf(json) ? `, ${errorsOf(json)}` : ''}`)
+        continue
+      }
       const run: RunResult = {
         rps: json.requests / seconds,
         mbps: json.bytes / json.durationUs,
