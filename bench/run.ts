@@ -1,105 +1,44 @@
 /**
- * Server throughput: Portico on Node, Deno and Bun against each runtime's own servers, under
- * wrk. Run with `npm run bench`, by hand, never in CI: it takes about 12 minutes and wants a
- * quiet machine with at least 2 cores. Each server runs pinned to core 0 and wrk (one thread)
+ * Server throughput: Portico on Node, Deno and Bun against each runtime's own servers and the
+ * raw socket floor, under wrk: keep-alive GET, 4 KiB POST, `Connection: close`, a streamed
+ * 1 MiB, 16 requests pipelined per write, and a Hono app (bench/server-scenarios.ts). Run with
+ * `npm run bench`, by hand, never in CI: it takes about 30 minutes and wants a quiet machine
+ * with at least 2 cores. Each server runs pinned to core 0 and wrk (one thread)
  * to core 1, both on 127.0.0.1. Per server and scenario: a fresh server process, one warm-up
  * run, then `BENCH_RUNS` measured runs; reports the median req/s, the spread, the server's
- * peak RSS (VmHWM) and its CPU time per request (utime + stime from /proc, all threads).
+ * peak RSS (VmHWM) and its CPU time per request (utime + stime from /proc, all threads); then
+ * issue 13's goals, met or not, from those rows (bench/server-goals.ts).
  *
  * Environment:
  * - `BENCH_SECONDS` per measured run (default 5), `BENCH_WARMUP_SECONDS` (3), `BENCH_RUNS` (3);
- * - `BENCH_ONLY=portico-node,node-http` and `BENCH_SCENARIOS=get,post,close,stream` filter;
+ * - `BENCH_QUICK=1` (or `--quick`): 1 s runs after a 1 s warm-up, one run, no waiting for an
+ *   idle machine; a check that the harness works, never written to RESULTS.md (its JSON and
+ *   chart go to a temporary directory, printed at the end);
+ * - `BENCH_ONLY=portico-node,node-http` and `BENCH_SCENARIOS=get,post,close,stream,pipeline,hono` filter;
  * - a filtered run prints its tables only; a full run (or `BENCH_WRITE=1`) also replaces the
  *   "## Servers" section of bench/RESULTS.md and writes bench/results.svg and bench/results.json;
  * - `BENCH_RENDER=bench/results.json` re-renders saved results without measuring.
  * @module
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
-import { loadavg } from 'node:os'
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { loadavg, tmpdir } from 'node:os'
+import { join } from 'node:path'
 import {
   BENCH, BUN, DENO, ensureTool, envList, envNumber, firstLine, machineInfo, packageVersion, requirePinning, runLoadGenerator, serverCommand,
-  sh, startServer, stopServer, type RunningServer, type RuntimeName,
+  sh, startServer, stopServer, type RunningServer,
 } from './pinned-process.ts'
 import { cpuTotalSeconds, machineBusySeconds, peakRssMb, waitForQuiet } from './proc-stats.ts'
-import { renderChart, renderSection, type Meta, type Row, type RunResult } from './report.ts'
+import { renderSection } from './report.ts'
+import { renderChart } from './results-chart.ts'
+import { SCENARIOS, SERVERS, serverFile, type Scenario, type ServerDef } from './server-scenarios.ts'
+import type { Meta, Row, RunResult } from './server-rows.ts'
 
-const SECONDS = envNumber('BENCH_SECONDS', 5)
-const WARMUP_SECONDS = envNumber('BENCH_WARMUP_SECONDS', 3)
-const RUNS = envNumber('BENCH_RUNS', 3)
+const QUICK = process.env.BENCH_QUICK === '1' || process.argv.includes('--quick')
+const SECONDS = envNumber('BENCH_SECONDS', QUICK ? 1 : 5)
+const WARMUP_SECONDS = envNumber('BENCH_WARMUP_SECONDS', QUICK ? 1 : 3)
+const RUNS = envNumber('BENCH_RUNS', QUICK ? 1 : 3)
 /** Before each server start, wait up to this long for the machine to be idle. */
-const QUIET_WAIT_SECONDS = envNumber('BENCH_QUIET_WAIT_SECONDS', 60)
-
-// ---- Servers and scenarios --------------------------------------------------------------
-
-interface ServerDef {
-  name: string
-  runtime: RuntimeName
-  /** Raw TCP servers answer the GET scenarios only. */
-  raw?: boolean
-}
-
-/** Table order: each runtime's Portico first, then its peers, then its raw ceiling. */
-const SERVERS: ServerDef[] = [
-  { name: 'portico-node', runtime: 'node' },
-  { name: 'portico-node-otel', runtime: 'node' },
-  { name: 'node-http', runtime: 'node' },
-  { name: 'hono-node', runtime: 'node' },
-  { name: 'srvx-node', runtime: 'node' },
-  { name: 'raw-node', runtime: 'node', raw: true },
-  { name: 'portico-deno', runtime: 'deno' },
-  { name: 'portico-deno-otel', runtime: 'deno' },
-  { name: 'deno-serve', runtime: 'deno' },
-  { name: 'raw-deno', runtime: 'deno', raw: true },
-  { name: 'portico-bun', runtime: 'bun' },
-  { name: 'portico-bun-otel', runtime: 'bun' },
-  { name: 'bun-serve', runtime: 'bun' },
-  { name: 'raw-bun', runtime: 'bun', raw: true },
-]
-
-interface Scenario {
-  id: 'get' | 'post' | 'close' | 'stream'
-  title: string
-  path: string
-  connections: number
-  script: string
-  headers: string[]
-  /** What a correct response body is, checked once per server start before loading. */
-  expect: (body: Uint8Array) => boolean
-  rawToo: boolean
-}
-
-const decoder = new TextDecoder()
-const isHello = (body: Uint8Array): boolean => decoder.decode(body) === 'Hello, World!'
-const SCENARIOS: Scenario[] = [
-  { id: 'get', title: 'GET / keep-alive (`Hello, World!`, 64 connections)', path: '/', connections: 64,
-    script: 'wrk-report.lua', headers: [], expect: isHello, rawToo: true },
-  { id: 'post', title: 'POST /post, 4 KiB body read fully, length answered (64 connections)', path: '/post',
-    connections: 64, script: 'post-4k.lua', headers: [], expect: (b) => decoder.decode(b) === '4096', rawToo: false },
-  { id: 'close', title: 'GET / with `Connection: close` (a new connection per request, 64 connections)', path: '/',
-    connections: 64, script: 'wrk-report.lua', headers: ['-H', 'Connection: close'], expect: isHello, rawToo: true },
-  { id: 'stream', title: 'GET /stream, 1 MiB as 16 × 64 KiB stream chunks (16 connections)', path: '/stream',
-    connections: 16, script: 'wrk-report.lua', headers: [], expect: (b) => b.length === 1 << 20, rawToo: false },
-]
-
-/** The server process itself (no npx or tsx wrapper), so its /proc entry is the server's. */
-function command(def: ServerDef): string[] {
-  return serverCommand(def.runtime, `bench/servers/${def.name}.ts`)
-}
-
-// ---- One server process -------------------------------------------------------------------
-
-async function check(server: RunningServer, scenario: Scenario): Promise<string | null> {
-  const url = `http://127.0.0.1:${server.port}${scenario.path}`
-  const init: RequestInit = scenario.id === 'post' ? { method: 'POST', body: new Uint8Array(4096) } : {}
-  try {
-    const response = await fetch(url, { ...init, signal: AbortSignal.timeout(5000) })
-    const body = new Uint8Array(await response.arrayBuffer())
-    if (response.status !== 200 || !scenario.expect(body)) return `status ${response.status}, ${body.length} bytes`
-    return null
-  } catch (error) {
-    return String(error)
-  }
-}
+const QUIET_WAIT_SECONDS = envNumber('BENCH_QUIET_WAIT_SECONDS', QUICK ? 0 : 60)
 
 // ---- wrk --------------------------------------------------------------------------------
 
@@ -117,8 +56,8 @@ interface WrkJson {
 }
 
 async function wrk(port: number, scenario: Scenario, seconds: number): Promise<{ json: WrkJson; cpu: number; text: string }> {
-  const args = ['wrk', '-t1', `-c${scenario.connections}`, `-d${seconds}s`, '--timeout', '5s',
-    '-s', `${BENCH}${scenario.script}`, ...scenario.headers, `http://127.0.0.1:${port}${scenario.path}`]
+  const args = ['wrk', '-t1', `-c${scenario.connections}`, `-d${seconds}s`, '--timeout', '5s', '-s', `${BENCH}${scenario.script}`,
+    ...scenario.wrkOptions, `http://127.0.0.1:${port}${scenario.path}`, ...(scenario.scriptArgs.length ? ['--', ...scenario.scriptArgs] : [])]
   const { code, text, cpu } = await runLoadGenerator(args, seconds + 20) // bounded in time
   const line = /^WRK_JSON (.*)$/m.exec(text)
   if (code !== 0 || !line) throw new Error(`wrk failed (exit ${code}):\n${text}`)
@@ -132,19 +71,28 @@ function errorsOf(json: WrkJson): string {
   return parts.join(', ')
 }
 
-async function measure(def: ServerDef, scenario: Scenario): Promise<Row> {
+async function measure(def: ServerDef, file: string, scenario: Scenario): Promise<Row> {
   const row: Row = { server: def.name, runtime: def.runtime, raw: def.raw === true, scenario: scenario.id, runs: [], rssMb: NaN, notes: [] }
   await waitForQuiet(QUIET_WAIT_SECONDS)
-  const server = await startServer(def.name, command(def))
+  let server: RunningServer
   try {
-    const problem = await check(server, scenario)
+    // The server process itself (no npx or tsx wrapper), so its /proc entry is the server's.
+    server = await startServer(def.name, serverCommand(def.runtime, `bench/servers/${file}`))
+  } catch (error) {
+    row.notes.push(error instanceof Error ? error.message : String(error))
+    return row
+  }
+  try {
+    const problem = await scenario.check(server.port)
     if (problem !== null) {
       row.notes.push(`wrong response before load: ${problem}`)
       return row
     }
-    const warm = await wrk(server.port, scenario, WARMUP_SECONDS)
-    const warmErrors = errorsOf(warm.json)
-    if (warmErrors) row.notes.push(`warm-up: ${warmErrors}`)
+    if (WARMUP_SECONDS > 0) {
+      const warm = await wrk(server.port, scenario, WARMUP_SECONDS)
+      const warmErrors = errorsOf(warm.json)
+      if (warmErrors) row.notes.push(`warm-up: ${warmErrors}`)
+    }
     for (let i = 0; i < RUNS; i++) {
       const cpu0 = cpuTotalSeconds(server.pid)
       const busy0 = machineBusySeconds()
@@ -152,6 +100,11 @@ async function measure(def: ServerDef, scenario: Scenario): Promise<Row> {
       const cpu = cpuTotalSeconds(server.pid) - cpu0
       const busy = machineBusySeconds() - busy0
       const seconds = json.durationUs / 1e6
+      if (json.requests === 0) {
+        // No answer in the whole run: a stalled server (or machine), not a rate of zero.
+        row.notes.push(`run ${i + 1}: no responses in ${seconds.toFixed(1)} s (server CPU ${cpu.toFixed(2)} s)${errorsOf(json) ? `, ${errorsOf(json)}` : ''}`)
+        continue
+      }
       const run: RunResult = {
         rps: json.requests / seconds,
         mbps: json.bytes / json.durationUs,
@@ -160,7 +113,8 @@ async function measure(def: ServerDef, scenario: Scenario): Promise<Row> {
         wrkShare: wrkCpu / seconds,
         // wrk's wall time covers its run only; the machine's also our /proc reads and wrk's startup.
         otherShare: Math.max(0, busy - cpu - wrkCpu) / seconds,
-        p99Ms: json.p99Us / 1000,
+        // wrk reports a p99 of 0 when its histogram misses (seen in pipelined runs): unknown, not 0.
+        p99Ms: json.p99Us > 0 ? json.p99Us / 1000 : NaN,
         errors: errorsOf(json),
       }
       if (run.errors) row.notes.push(`run ${i + 1}: ${run.errors}`)
@@ -185,7 +139,7 @@ async function measure(def: ServerDef, scenario: Scenario): Promise<Row> {
 const only = envList('BENCH_ONLY')
 const onlyScenarios = envList('BENCH_SCENARIOS')
 const scenarios = SCENARIOS.filter((s) => !onlyScenarios || onlyScenarios.includes(s.id))
-const write = process.env.BENCH_WRITE === '1' || (!only && !onlyScenarios)
+const write = process.env.BENCH_WRITE === '1' || (!QUICK && !only && !onlyScenarios)
 let rows: Row[]
 let meta: Meta
 if (process.env.BENCH_RENDER) {
@@ -198,18 +152,22 @@ if (process.env.BENCH_RENDER) {
   if (!sh('npm run build --silent').ok) throw new Error('npm run build failed')
   requirePinning()
   for (const name of only ?? []) if (!SERVERS.some((s) => s.name === name)) throw new Error(`unknown server ${name}`)
+  for (const id of onlyScenarios ?? []) if (!SCENARIOS.some((s) => s.id === id)) throw new Error(`unknown scenario ${id}`)
   const servers = SERVERS.filter((s) => !only || only.includes(s.name))
   const loadBefore = loadavg()
+  const started = Date.now()
   rows = []
   for (const scenario of scenarios) {
     for (const def of servers) {
-      if (def.raw && !scenario.rawToo) continue
+      const file = serverFile(def, scenario)
+      if (file === null) continue
       console.error(`measuring ${def.name} · ${scenario.id}…`)
-      const row = await measure(def, scenario)
+      const row = await measure(def, file, scenario)
       for (const note of row.notes) console.error(`  ! ${def.name} ${scenario.id}: ${note}`)
       rows.push(row)
     }
   }
+  console.error(`measured in ${((Date.now() - started) / 1000).toFixed(0)} s`)
   const { date, cpu, cores, commit, load: loadAfter } = machineInfo()
   meta = {
     date,
@@ -229,6 +187,7 @@ if (process.env.BENCH_RENDER) {
     seconds: SECONDS,
     warmupSeconds: WARMUP_SECONDS,
     runs: RUNS,
+    quick: QUICK,
   }
 }
 const section = renderSection(rows, scenarios, meta)
@@ -243,4 +202,10 @@ if (write) {
   writeFileSync(`${BENCH}results.svg`, renderChart(rows))
   if (!process.env.BENCH_RENDER) writeFileSync(`${BENCH}results.json`, JSON.stringify({ meta, rows }, null, 1) + '\n')
   console.error('wrote bench/RESULTS.md (## Servers), bench/results.svg and bench/results.json')
+} else if (!process.env.BENCH_RENDER) {
+  // Not a measurement to keep, but its chart and rows can be looked at (and re-rendered).
+  const dir = mkdtempSync(join(tmpdir(), 'portico-bench-'))
+  writeFileSync(join(dir, 'results.json'), JSON.stringify({ meta, rows }, null, 1) + '\n')
+  writeFileSync(join(dir, 'results.svg'), renderChart(rows))
+  console.error(`RESULTS.md untouched; this run's rows and chart: ${dir}/results.json, ${dir}/results.svg`)
 }

@@ -1,5 +1,6 @@
 -- Prints wrk's exact totals as one JSON line after the human summary; bench/run.ts parses it.
--- Loaded with -s for the scenarios that need no other script.
+-- Loaded with -s for the scenarios that need no other script; the other scripts (post-4k.lua,
+-- pipeline.lua, hono-mix.lua) load it with dofile, from their own directory (wrk takes one -s).
 done = function(summary, latency, requests)
   local e = summary.errors
   io.write(string.format(

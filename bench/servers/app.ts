@@ -1,7 +1,8 @@
 /**
  * The benchmark app as a WHATWG fetch handler, served unchanged by portico-node, portico-deno,
  * portico-bun, srvx-node, bun-serve and deno-serve. Routes (the other servers answer the same):
- * - `GET /`: `Hello, World!` (13 bytes);
+ * - `GET /` and `GET /plaintext` (the pipelined scenario's, as TechEmpower names it):
+ *   `Hello, World!` (13 bytes);
  * - `POST /post`: reads the whole body, answers its length in bytes as text;
  * - `GET /stream`: 1 MiB as a ReadableStream of 16 × 64 KiB chunks (no Content-Length).
  * @module
@@ -28,7 +29,7 @@ export function streamBody(): ReadableStream<Uint8Array> {
 /** The benchmark routes as one fetch handler. */
 export async function app(request: Request): Promise<Response> {
   const { pathname } = new URL(request.url)
-  if (request.method === 'GET' && pathname === '/') return new Response('Hello, World!')
+  if (request.method === 'GET' && (pathname === '/' || pathname === '/plaintext')) return new Response('Hello, World!')
   if (request.method === 'POST' && pathname === '/post') {
     const body = await request.arrayBuffer()
     return new Response(String(body.byteLength))

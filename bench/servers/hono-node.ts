@@ -5,6 +5,7 @@ import { benchPort, listeningLine, streamBody } from './app.ts'
 
 const app = new Hono()
 app.get('/', (c) => c.text('Hello, World!'))
+app.get('/plaintext', (c) => c.text('Hello, World!'))
 app.post('/post', async (c) => c.text(String((await c.req.arrayBuffer()).byteLength)))
 app.get('/stream', (c) => c.body(streamBody()))
 

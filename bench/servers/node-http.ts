@@ -15,7 +15,7 @@ async function stream(res: http.ServerResponse): Promise<void> {
 }
 
 const server = http.createServer((req, res) => {
-  if (req.method === 'GET' && req.url === '/') {
+  if (req.method === 'GET' && (req.url === '/' || req.url === '/plaintext')) {
     res.writeHead(200, { 'content-type': 'text/plain;charset=UTF-8', 'content-length': HELLO.length })
     res.end(HELLO)
   } else if (req.method === 'POST' && req.url === '/post') {

@@ -1,6 +1,6 @@
-/** Raw Deno.listen server: canned answers per request (see `raw.ts`), the ceiling of JS on Deno's sockets. */
+/** Raw Deno.listen server: canned answers per request (see `raw.ts`), the floor of JS on Deno's sockets. */
 import { benchPort, listeningLine } from './app.ts'
-import { answers, RequestCounter } from './raw.ts'
+import { RequestFramer } from './raw.ts'
 
 // Declared locally: tsc checks bench/ with Node types only (see runtimes/deno.ts).
 interface Conn {
@@ -22,13 +22,12 @@ async function writeAll(conn: Conn, bytes: Uint8Array): Promise<void> {
 
 async function handle(conn: Conn): Promise<void> {
   conn.setNoDelay(true)
-  const counter = new RequestCounter()
+  const framer = new RequestFramer()
   const buffer = new Uint8Array(64 * 1024)
   try {
     for (let n = await conn.read(buffer); n !== null; n = await conn.read(buffer)) {
-      const { requests, close } = counter.feed(decoder.decode(buffer.subarray(0, n)))
-      if (requests === 0) continue
-      await writeAll(conn, answers(requests, close))
+      const { bytes, close } = framer.feed(decoder.decode(buffer.subarray(0, n)))
+      if (bytes.length > 0) await writeAll(conn, bytes)
       if (close) break
     }
   } catch {

@@ -1,16 +1,15 @@
-/** Raw node:net server: canned answers per request (see `raw.ts`), the ceiling of JS on Node's sockets. */
+/** Raw node:net server: canned answers per request (see `raw.ts`), the floor of JS on Node's sockets. */
 import net from 'node:net'
 import { benchPort, listeningLine } from './app.ts'
-import { answers, RequestCounter } from './raw.ts'
+import { RequestFramer } from './raw.ts'
 
 const server = net.createServer((socket) => {
   socket.setNoDelay(true)
-  const counter = new RequestCounter()
+  const framer = new RequestFramer()
   socket.on('data', (chunk: Buffer) => {
-    const { requests, close } = counter.feed(chunk.toString('latin1'))
-    if (requests === 0) return
-    if (close) socket.end(answers(requests, close))
-    else socket.write(answers(requests, close))
+    const { bytes, close } = framer.feed(chunk.toString('latin1'))
+    if (close) socket.end(bytes)
+    else if (bytes.length > 0) socket.write(bytes)
   })
   socket.on('error', () => socket.destroy())
 })
