@@ -40,7 +40,8 @@ export class LightResponse {
   #headers: Headers | null = null
   #real: Response | null = null
 
-  constructor(body?: BodyInit | null, init?: ResponseInit) {
+  constructor(body?: BodyInit | null, given?: ResponseInit) {
+    const init = readInit(given)
     const status = init?.status
     if (status !== undefined && (!Number.isInteger(status) || status < 200 || status > 599)) {
       throw new RangeError(`init["status"] must be in the range of 200 to 599, inclusive (got ${status})`)
@@ -105,12 +106,13 @@ export class LightResponse {
   static json(data: unknown, init?: ResponseInit): Response {
     const body = JSON.stringify(data)
     if (body === undefined) throw new TypeError('the value is not JSON-serializable')
-    if (init?.headers === undefined) {
-      return new LightResponse(body, { ...init, headers: { 'content-type': 'application/json' } }) as unknown as Response
+    const given = readInit(init)
+    if (given?.headers === undefined) {
+      return new LightResponse(body, { ...given, headers: { 'content-type': 'application/json' } }) as unknown as Response
     }
-    const headers = new Headers(init.headers)
+    const headers = new Headers(given.headers)
     if (!headers.has('content-type')) headers.set('content-type', 'application/json')
-    return new LightResponse(body, { ...init, headers }) as unknown as Response
+    return new LightResponse(body, { ...given, headers }) as unknown as Response
   }
 
   static error(): Response {
@@ -151,4 +153,15 @@ function initHeaders(init: HeadersInit | undefined): string[] | null {
 /** Headers normalizes values by stripping HTTP whitespace at both ends (Fetch §2.2). */
 function trimHttpWhitespace(value: string): string {
   return /^[\t\n\r ]|[\t\n\r ]$/.test(value) ? value.replace(/^[\t\n\r ]+|[\t\n\r ]+$/g, '') : value
+}
+
+/**
+ * The init as the standard reads it (WebIDL dictionary conversion): each member read once,
+ * inherited getters included. An init may be another Response (`new Response(r.body, r)`,
+ * which Hono's `c.header()` does after `next()`): its status is a getter on the prototype,
+ * which a spread would lose.
+ */
+function readInit(init: ResponseInit | undefined): ResponseInit | undefined {
+  if (init === undefined || init === null) return undefined
+  return { headers: init.headers, status: init.status, statusText: init.statusText }
 }

@@ -21,6 +21,17 @@ describe('LightResponse', () => {
     expect(new R(null, { status: 404 }).ok).toBe(false)
   })
 
+  it('takes another Response as its init, status and headers included, as Hono\'s c.header() after next() does', async () => {
+    for (const first of [new R('made', { status: 201, statusText: 'Made', headers: { 'x-a': '1' } }), new Response('made', { status: 201, statusText: 'Made', headers: { 'x-a': '1' } })]) {
+      const copy = new R(first.body, first)
+      copy.headers.set('x-b', '2')
+      expect([copy.status, copy.statusText, copy.headers.get('x-a'), copy.headers.get('x-b')]).toEqual([201, 'Made', '1', '2'])
+      // The real Response built from it (for text(), clone(), …) keeps them too.
+      expect([copy.clone().status, await copy.text()]).toEqual([201, 'made'])
+      expect(R.json({}, first).status).toBe(201)
+    }
+  })
+
   it('reads its body through the real Response', async () => {
     expect(await new R('text').text()).toBe('text')
     expect(await R.json({ a: [1] }).json()).toEqual({ a: [1] })
