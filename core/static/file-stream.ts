@@ -3,8 +3,7 @@
  * is a handle read in order (Node's FileHandle, Deno's FsFile); Bun's `Bun.file().stream()`
  * is one already. The driver gives `open`, this gives the contract `FileSystem.read()`
  * promises: the file opened on the first pull, not before; one chunk read per pull and
- * one chunk at most ahead of the consumer, read while the last is being written (backpressure:
- * memory at two chunks); chunks filled up to
+ * nothing ahead of the consumer (backpressure, memory at one chunk); chunks filled up to
  * `chunkSize` even when the runtime reads less; an error if the file ends early; the handle
  * closed at the end, on an error and on cancel.
  * @module
@@ -16,12 +15,6 @@ export interface SequentialFile {
   read(buffer: Uint8Array): Promise<number | null>
   /** Closes the file; never throws (an error closing a read-only file changes nothing). */
   close(): void
-  /**
-   * A buffer for the next chunk, whose contents need not be zeroed: only the bytes `read`
-   * fills are handed on. Default: a new, zeroed Uint8Array (Node's unzeroed allocation
-   * spares a memset of every chunk).
-   */
-  allocate?(size: number): Uint8Array
 }
 
 /** Opens `path` for reading from byte `start`. */
@@ -31,51 +24,36 @@ export type OpenSequential = (path: string, start: number) => Promise<Sequential
 export function fileRangeStream(open: OpenSequential, path: string, start: number, end: number, chunkSize: number): ReadableStream<Uint8Array> {
   let file: SequentialFile | null = null
   let position = start
-  /** The next chunk, being read while the consumer writes the last one. */
-  let ahead: Promise<Uint8Array> | null = null
   const close = (): void => {
     file?.close()
     file = null
-  }
-  const readChunk = async (from: SequentialFile): Promise<Uint8Array> => {
-    const want = Math.min(chunkSize, end - position)
-    // A fresh buffer per chunk: the writer may still hold the last one (the socket's queue).
-    const buffer = from.allocate?.(want) ?? new Uint8Array(want)
-    // read() may return less than asked; fill the chunk so that chunks stay large.
-    let filled = 0
-    while (filled < want) {
-      const n = await from.read(buffer.subarray(filled))
-      if (n === null || n === 0) break
-      filled += n
-    }
-    if (filled === 0) throw new Error(`${path} ended at byte ${position}, before ${end}`)
-    position += filled
-    return filled === want ? buffer : buffer.subarray(0, filled)
   }
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       try {
         file ??= await open(path, start)
-        const chunk = await (ahead ?? readChunk(file))
-        ahead = null
-        controller.enqueue(chunk)
+        const want = Math.min(chunkSize, end - position)
+        // A fresh buffer per chunk: the writer may still hold the last one (the socket's queue).
+        const buffer = new Uint8Array(want)
+        // read() may return less than asked; fill the chunk so that chunks stay large.
+        let filled = 0
+        while (filled < want) {
+          const n = await file.read(buffer.subarray(filled))
+          if (n === null || n === 0) break
+          filled += n
+        }
+        if (filled === 0) throw new Error(`${path} ended at byte ${position}, before ${end}`)
+        position += filled
+        controller.enqueue(filled === want ? buffer : buffer.subarray(0, filled))
         if (position >= end) {
           close()
           controller.close()
-        } else {
-          // Read on while this chunk goes to the socket, so that disk and socket overlap.
-          ahead = readChunk(file)
-          ahead.catch(() => {}) // surfaced by the next pull
         }
       } catch (error) {
         close()
         controller.error(error)
       }
     },
-    async cancel() {
-      // Never close a descriptor a read is still using (the number could be reused meanwhile).
-      await ahead?.catch(() => {})
-      close()
-    },
+    cancel: close,
   }, { highWaterMark: 0 })
 }

@@ -26,9 +26,8 @@ export interface FileSystem {
   stat(path: string): Promise<FileInfo | null>
   /**
    * Bytes `start` to `end - 1` of the file as a pull stream: each pull reads at most
-   * `chunkSize` bytes, and at most one chunk is read ahead of the consumer, so that the disk
-   * and the socket overlap (backpressure: memory stays at two chunks however large the file
-   * and however slow the client). The stream closes in
+   * `chunkSize` bytes, and nothing is read ahead of the consumer (backpressure: memory stays
+   * at one chunk however large the file and however slow the client). The stream closes in
    * the pull that reads its last byte, and errors if the file ends early; cancelling it
    * closes the file.
    */
