@@ -23,9 +23,7 @@
 import { errorResponse } from '../fetch/error-response.ts'
 import { abortRequest, type LightRequest } from '../fetch/light-request.ts'
 import type { UpgradeOptions } from '../fetch/websocket-api.ts'
-import { concatBytes } from '../http/ascii.ts'
 import { Connection } from '../http1/connection.ts'
-import { CONNECTION_PREFACE } from '../http2/frame-types.ts'
 import { RemoteProtocolError } from '../http1/errors.ts'
 import { NEED_DATA, PAUSED, type RequestEvent, type ServerEvent } from '../http1/events.ts'
 import { isTrustedProxy } from '../proxy/ip-address.ts'
@@ -36,6 +34,7 @@ import { Http1Body, type BodyHost } from './http1-body.ts'
 import { Http1Sink } from './http1-sink.ts'
 import { BatchedWriter, CLOSED, settlesSoon, type WriterHost } from './write-batch.ts'
 import { lingeringClose } from './linger.ts'
+import { sniffProtocol } from './protocol-sniff.ts'
 import { readProxyPreamble } from './proxy-preamble.ts'
 import { writeResponse } from './response-writer.ts'
 import type { ServerSettings } from './settings.ts'
@@ -221,33 +220,16 @@ export class ConnectionLoop implements ExchangeStream, Upgrader, BodyHost, Write
   }
 
   /**
-   * HTTP/2 by ALPN, or h2c: reads until the first bytes either are the client preface or
-   * cannot be (an HTTP/1.1 request differs from it by its second byte at the latest). If it
-   * is HTTP/2, hands the transport to an `Http2Session` and returns true; otherwise the bytes
-   * read go to the HTTP/1.1 engine.
+   * HTTP/2 by ALPN or by its preface (`protocol-sniff.ts`): hands the transport to an
+   * `Http2Session` and returns true. Otherwise the bytes read go to the HTTP/1.1 engine.
    */
   private async startsHttp2(): Promise<boolean> {
-    const alpn = this.transport.alpnProtocol
-    let first = this.early
+    const early = this.early
     this.early = EMPTY
-    if (this.settings.http2 === null || alpn === 'http/1.1') {
-      if (first.length > 0) this.conn.receive(first)
-      return false
-    }
-    while (alpn !== 'h2' && first.length < CONNECTION_PREFACE.length) {
-      if (!startsLike(first, CONNECTION_PREFACE)) break
-      const chunk = await this.readFirst()
-      if (chunk === null) break
-      first = first.length === 0 ? chunk : concatBytes([first, chunk])
-    }
-    if (alpn !== 'h2' && !startsLike(first, CONNECTION_PREFACE)) {
-      this.conn.receive(first)
-      return false
-    }
-    if (first.length < CONNECTION_PREFACE.length && alpn !== 'h2') {
-      // The client left in the middle of the preface.
-      this.conn.receive(first)
-      this.conn.receive(EMPTY)
+    const sniffed = await sniffProtocol(this.transport.alpnProtocol, this.settings.http2 !== null, early, () => this.readFirst())
+    if (sniffed.protocol === 'http/1.1') {
+      if (sniffed.bytes.length > 0) this.conn.receive(sniffed.bytes)
+      if (sniffed.eof) this.conn.receive(EMPTY)
       return false
     }
     this.state = 'handed-over'
@@ -259,7 +241,7 @@ export class ConnectionLoop implements ExchangeStream, Upgrader, BodyHost, Write
     this.session = session
     if (this.closing === 'shutdown') session.goingAway()
     else if (this.closing === 'drain') session.drain()
-    void session.run(first)
+    void session.run(sniffed.bytes)
     return true
   }
 
@@ -489,9 +471,3 @@ export class ConnectionLoop implements ExchangeStream, Upgrader, BodyHost, Write
   }
 }
 
-/** `bytes` agree with the start of `prefix` as far as both go. */
-function startsLike(bytes: Uint8Array, prefix: Uint8Array): boolean {
-  const n = Math.min(bytes.length, prefix.length)
-  for (let i = 0; i < n; i++) if (bytes[i] !== prefix[i]) return false
-  return true
-}
