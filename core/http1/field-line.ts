@@ -94,8 +94,9 @@ export function scanFieldLine(
   }
   let seen = cursor.seen
   let k = start + cursor.pos
-  const words = wordsOf(bytes)
-  const offset = bytes.byteOffset
+  if (bytes !== lastBytes) cacheWords(bytes)
+  const words = lastWords
+  const offset = lastOffset
   for (;;) {
     if (((offset + k) & 3) === 0) {
       while (k + 4 <= limit && isPrintableAsciiWord(words[(offset + k) >> 2]!)) k += 4
@@ -137,16 +138,19 @@ export function resetCursor(cursor: FieldLineCursor): FieldLineCursor {
   return cursor
 }
 
-let lastBuffer: ArrayBufferLike | null = null
+// The array last scanned, with a 32-bit view of its whole backing buffer (offset 0, so always
+// aligned) and its offset in that buffer. Keyed by the array itself: reading `.buffer` and
+// `.byteOffset` of a Buffer costs more than scanning a short field value, and a head's lines
+// all come from one array.
+let lastBytes: Uint8Array | null = null
 let lastWords: Uint32Array = new Uint32Array(0)
+let lastOffset = 0
 
-/** A 32-bit view of the whole backing buffer (offset 0, so always aligned), cached per buffer. */
-function wordsOf(bytes: Uint8Array): Uint32Array {
-  if (bytes.buffer !== lastBuffer) {
-    lastBuffer = bytes.buffer
-    lastWords = new Uint32Array(bytes.buffer, 0, bytes.buffer.byteLength >> 2)
-  }
-  return lastWords
+function cacheWords(bytes: Uint8Array): void {
+  const buffer = bytes.buffer
+  if (lastWords.buffer !== buffer) lastWords = new Uint32Array(buffer, 0, buffer.byteLength >> 2)
+  lastBytes = bytes
+  lastOffset = bytes.byteOffset
 }
 
 /**
