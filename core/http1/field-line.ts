@@ -129,6 +129,58 @@ export function scanFieldLine(
   return span
 }
 
+/**
+ * The common case in one tight loop: reads consecutive field lines from `start` while each is
+ * complete before `limit`, ASCII, and valid, writing four offsets per line into `spans` from
+ * index `4 * count` (colon, value start, value end, CR; relative to `base`), up to `maxCount`
+ * lines in all. Returns the new line count. It stops, without judging, at the first line
+ * that is anything else (incomplete, obs-text, invalid, the blank line), which the caller
+ * then reads with `scanFieldLine`: so every error and every partial line still comes from
+ * the one strict scanner, and this loop only skips its per-line cursor bookkeeping.
+ */
+export function scanCompleteFieldLines(
+  bytes: Uint8Array,
+  start: number,
+  limit: number,
+  base: number,
+  spans: number[],
+  count: number,
+  maxCount: number,
+): number {
+  if (bytes !== lastBytes) cacheWords(bytes)
+  const words = lastWords
+  const offset = lastOffset
+  let at = start
+  while (count < maxCount) {
+    let i = at
+    while (i < limit && TCHAR[bytes[i]!] === 1) i++
+    if (i === at || i >= limit || bytes[i] !== COLON) break
+    const colon = i
+    let k = i + 1
+    while (k < limit && (bytes[k] === SP || bytes[k] === HTAB)) k++
+    const valueStart = k
+    for (;;) {
+      if (((offset + k) & 3) === 0) {
+        while (k + 4 <= limit && isPrintableAsciiWord(words[(offset + k) >> 2]!)) k += 4
+      }
+      if (k >= limit) break
+      const b = bytes[k]!
+      if (b !== HTAB && (b < 0x20 || b > 0x7e)) break
+      k++
+    }
+    if (k + 1 >= limit || bytes[k] !== CR || bytes[k + 1] !== LF) break
+    let last = k
+    while (last > valueStart && (bytes[last - 1] === SP || bytes[last - 1] === HTAB)) last--
+    const n = 4 * count++
+    spans[n] = colon - base
+    spans[n + 1] = valueStart - base
+    spans[n + 2] = last - base
+    spans[n + 3] = k - base
+    at = k + 2
+  }
+  return count
+}
+
 /** Moves a cursor back to the start of a line. */
 export function resetCursor(cursor: FieldLineCursor): FieldLineCursor {
   cursor.pos = 0

@@ -21,7 +21,7 @@ import { CR, HOST_CHAR, LF, SCHEME_CHAR, SP, TARGET_CHAR, TCHAR } from '../http/
 import { asciiDecode, equalsLowerAscii, latin1Decode } from '../http/ascii.ts'
 import { ParseError } from './errors.ts'
 import type { HeaderList } from './events.ts'
-import { newCursor, scanFieldLine, type FieldLineCursor } from './field-line.ts'
+import { newCursor, scanCompleteFieldLines, scanFieldLine, type FieldLineCursor } from './field-line.ts'
 import type { Limits } from './limits.ts'
 import type { ReceiveBuffer } from './receive-buffer.ts'
 
@@ -108,6 +108,15 @@ export class HeadParser {
     const limit = Math.min(end, base + maxHeaderBytes)
     const spans = this.spans
     for (;;) {
+      if (this.cursor.pos === 0) {
+        // At a line start: complete, plain lines first, in one loop; what it leaves (the
+        // blank line, a partial or unusual line) is read below.
+        const count = scanCompleteFieldLines(bytes, base + this.lineStart, limit, base, spans, this.fieldCount, maxHeaderCount)
+        if (count > this.fieldCount) {
+          this.fieldCount = count
+          this.lineStart = spans[4 * count - 1]! + 2
+        }
+      }
       const at = base + this.lineStart
       if (at >= limit) break
       const first = bytes[at]
