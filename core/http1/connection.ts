@@ -51,6 +51,8 @@ export interface ConnectionOptions {
 }
 
 const EMPTY = new Uint8Array(0)
+/** The decoder of every body-less request: a LengthDecoder at 0 only ever answers `end`. */
+const NO_BODY = new LengthDecoder(0)
 
 const encoder = new TextEncoder()
 /** Strings up to this many chars are UTF-8 encoded into `scratch` (3 bytes per char at most). */
@@ -150,8 +152,8 @@ export class Connection {
       return { type: 'closed' }
     }
     const framing = requestFraming(head, this.limits.maxBodyBytes)
-    this.decoder =
-      framing.contentLength === null ? new ChunkedDecoder(this.limits) : new LengthDecoder(framing.contentLength)
+    const length = framing.contentLength
+    this.decoder = length === null ? new ChunkedDecoder(this.limits) : length === 0 ? NO_BODY : new LengthDecoder(length)
     if (!framing.keepAlive) this.state.disableKeepAlive()
     this.state.pendingSwitch = framing.upgrade
     this.continueSent = false

@@ -31,8 +31,10 @@ export interface ParsedHead {
   target: string
   version: '1.0' | '1.1'
   headers: HeaderList
-  /** Values of every Host field line. */
-  host: string[]
+  /** The value of the first Host field line, or null if none. */
+  host: string | null
+  /** How many Host field lines there are (RFC 9112 §3.2 wants exactly one). */
+  hostCount: number
   /** Values of every Content-Length field line, or null if none. */
   contentLength: string[] | null
   /** Values of every Transfer-Encoding field line, or null if none. */
@@ -271,7 +273,8 @@ function buildHead(
     target: text.slice(firstSpace + 1, requestLineEnd - 9),
     version: bytes[base + requestLineEnd - 1] === 0x30 ? '1.0' : '1.1',
     headers: [],
-    host: [],
+    host: null,
+    hostCount: 0,
     contentLength: null,
     transferEncoding: null,
     connection: null,
@@ -294,7 +297,7 @@ function buildHead(
 function noteFramingField(head: ParsedHead, bytes: Uint8Array, at: number, length: number, value: string): void {
   switch (length) {
     case 4:
-      if (equalsLowerAscii(bytes, at, 'host')) head.host.push(value)
+      if (equalsLowerAscii(bytes, at, 'host') && head.hostCount++ === 0) head.host = value
       break
     case 6:
       if (equalsLowerAscii(bytes, at, 'expect')) (head.expect ??= []).push(value)
