@@ -14,7 +14,7 @@ const asciiDecoder = new TextDecoder()
  * building the string in JS, and every decoder agrees on ASCII.
  */
 export function asciiDecode(bytes: Uint8Array, start: number, end: number): string {
-  return asciiDecoder.decode(bytes.subarray(start, end))
+  return asciiDecoder.decode(start === 0 && end === bytes.length ? bytes : bytes.subarray(start, end))
 }
 
 /** Decodes `bytes[start, end)` as latin1 (ISO-8859-1, not windows-1252 as TextDecoder would). */

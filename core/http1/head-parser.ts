@@ -21,7 +21,7 @@ import { CR, HOST_CHAR, LF, SCHEME_CHAR, SP, TARGET_CHAR, TCHAR } from '../http/
 import { asciiDecode, equalsLowerAscii, latin1Decode } from '../http/ascii.ts'
 import { ParseError } from './errors.ts'
 import type { HeaderList } from './events.ts'
-import { newCursor, scanCompleteFieldLines, scanFieldLine, type FieldLineCursor } from './field-line.ts'
+import { newCursor, plainView, scanCompleteFieldLines, scanFieldLine, type FieldLineCursor } from './field-line.ts'
 import type { Limits } from './limits.ts'
 import type { ReceiveBuffer } from './receive-buffer.ts'
 
@@ -266,7 +266,8 @@ function buildHead(
   nonAscii: boolean,
 ): ParsedHead {
   // The request line is ASCII (TARGET_CHAR); only obs-text in values needs the slow decoder.
-  const text = nonAscii ? latin1Decode(bytes, base, headEnd) : asciiDecode(bytes, base, headEnd)
+  const view = plainView(bytes, base, headEnd)
+  const text = nonAscii ? latin1Decode(view, 0, view.length) : asciiDecode(view, 0, view.length)
   const firstSpace = bytes.indexOf(SP, base) - base
   const head: ParsedHead = {
     method: text.slice(0, firstSpace),
