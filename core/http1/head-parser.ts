@@ -55,6 +55,8 @@ export class HeadParser {
   private lineStart = 0
   /** Offset (from buffer start) of the request line's CR, or -1 before it is read. */
   private requestLineEnd = -1
+  /** Offset (from buffer start) of the SP after the method. */
+  private methodEnd = 0
   /** Field lines read so far in this head. */
   private fieldCount = 0
   /** Per field line: colon, value start, value end, CR, as offsets from the buffer start. */
@@ -102,7 +104,7 @@ export class HeadParser {
         this.scanned = 0
         continue
       }
-      validateRequestLine(bytes, base, lf - 1)
+      this.methodEnd = validateRequestLine(bytes, base, lf - 1) - base
       this.requestLineEnd = lf - 1 - base
       this.lineStart = lf + 1 - base
     }
@@ -125,7 +127,7 @@ export class HeadParser {
       if (first === CR) {
         if (at + 1 >= limit) break
         if (bytes[at + 1] !== LF) throw new ParseError('bare-cr', 'CR not followed by LF')
-        const head = buildHead(bytes, base, this.requestLineEnd, spans, this.fieldCount, at, this.nonAscii)
+        const head = buildHead(bytes, base, this.methodEnd, this.requestLineEnd, spans, this.fieldCount, at, this.nonAscii)
         rb.consume(at + 2 - base)
         this.scanned = this.lineStart = this.fieldCount = 0
         this.requestLineEnd = -1
@@ -162,9 +164,9 @@ function headersTooLarge(): ParseError {
  * RFC 9112 §3:  request-line = method SP request-target SP HTTP-version
  * Exactly one SP between parts (no lenient whitespace: another smuggling lever).
  */
-function validateRequestLine(bytes: Uint8Array, start: number, end: number): void {
+function validateRequestLine(bytes: Uint8Array, start: number, end: number): number {
   try {
-    validateRequestLineParts(bytes, start, end)
+    return validateRequestLineParts(bytes, start, end)
   } catch (error) {
     // Classify the failure: a wrong number of separators is a malformed line, whatever
     // part happened to trip first (a space in the target, a tab as separator …).
@@ -179,7 +181,8 @@ function validateRequestLine(bytes: Uint8Array, start: number, end: number): voi
   }
 }
 
-function validateRequestLineParts(bytes: Uint8Array, start: number, end: number): void {
+/** Returns the index of the SP after the method. */
+function validateRequestLineParts(bytes: Uint8Array, start: number, end: number): number {
   let i = start
   while (i < end && TCHAR[bytes[i]!] === 1) i++
   if (i === end) throw new ParseError('invalid-request-line', 'request line has no target')
@@ -210,6 +213,7 @@ function validateRequestLineParts(bytes: Uint8Array, start: number, end: number)
   if (bytes[v + 5] !== 0x31) {
     throw new ParseError('unsupported-version', 'only HTTP/1.x is served', 505)
   }
+  return targetStart - 1
 }
 
 /**
@@ -259,6 +263,7 @@ function isDigit(b: number): boolean {
 function buildHead(
   bytes: Uint8Array,
   base: number,
+  methodEnd: number,
   requestLineEnd: number,
   spans: readonly number[],
   count: number,
@@ -268,10 +273,9 @@ function buildHead(
   // The request line is ASCII (TARGET_CHAR); only obs-text in values needs the slow decoder.
   const view = plainView(bytes, base, headEnd)
   const text = nonAscii ? latin1Decode(view, 0, view.length) : asciiDecode(view, 0, view.length)
-  const firstSpace = bytes.indexOf(SP, base) - base
   const head: ParsedHead = {
-    method: text.slice(0, firstSpace),
-    target: text.slice(firstSpace + 1, requestLineEnd - 9),
+    method: text.slice(0, methodEnd),
+    target: text.slice(methodEnd + 1, requestLineEnd - 9),
     version: bytes[base + requestLineEnd - 1] === 0x30 ? '1.0' : '1.1',
     headers: [],
     host: null,
