@@ -38,6 +38,7 @@ import { requestFraming } from './framing.ts'
 import { HeadParser } from './head-parser.ts'
 import { serializeInformational, serializeResponseHead, type SerializedHead } from './head-serializer.ts'
 import { latin1Encode, utf8Encode } from '../http/ascii.ts'
+import { allocBytes } from '../http/byte-pool.ts'
 import { resolveLimits, type Limits } from './limits.ts'
 import { ReceiveBuffer } from './receive-buffer.ts'
 import { ConnectionState, type ClientState, type ServerState } from './state.ts'
@@ -300,7 +301,7 @@ export class Connection {
       this.state.error('server')
       throw new LocalProtocolError('invalid-response', 'body length differs from its Content-Length', 500)
     }
-    const out = new Uint8Array(text.length + (sendsBody ? length : 0))
+    const out = allocBytes(text.length + (sendsBody ? length : 0))
     // The head is latin1; encodeInto is exact when it is ASCII (it then reads every char
     // into as many bytes), which is the rule. Anything else takes the byte loop.
     const r = encoder.encodeInto(text, out)
