@@ -5,6 +5,8 @@
  * @module
  */
 
+import { allocBytes } from './byte-pool.ts'
+
 const MAX_APPLY = 4096
 
 const asciiDecoder = new TextDecoder()
@@ -14,7 +16,7 @@ const asciiDecoder = new TextDecoder()
  * building the string in JS, and every decoder agrees on ASCII.
  */
 export function asciiDecode(bytes: Uint8Array, start: number, end: number): string {
-  return asciiDecoder.decode(bytes.subarray(start, end))
+  return asciiDecoder.decode(start === 0 && end === bytes.length ? bytes : bytes.subarray(start, end))
 }
 
 /** Decodes `bytes[start, end)` as latin1 (ISO-8859-1, not windows-1252 as TextDecoder would). */
@@ -32,18 +34,16 @@ export function latin1Decode(bytes: Uint8Array, start: number, end: number): str
 const encoder = new TextEncoder()
 
 /**
- * Encodes a string whose code units are all ≤ 0xFF as latin1 bytes. ASCII (the common case)
- * goes through the native TextEncoder; anything wider falls back to a byte loop.
+ * Encodes a string whose code units are all ≤ 0xFF as latin1 bytes, into a pooled array.
+ * ASCII (the rule for heads) goes through the native encodeInto, exact then: one byte per
+ * char; anything wider is rewritten by a byte loop.
  */
 export function latin1Encode(s: string): Uint8Array {
-  // A byte loop beats TextEncoder (and its pre-scan) for heads of a few hundred bytes.
-  if (s.length > 1024) {
-    let ascii = true
-    for (let i = 0; i < s.length && ascii; i++) ascii = s.charCodeAt(i) < 0x80
-    if (ascii) return encoder.encode(s)
+  const out = allocBytes(s.length)
+  const r = encoder.encodeInto(s, out)
+  if (r.read !== s.length || r.written !== s.length) {
+    for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i)
   }
-  const out = new Uint8Array(s.length)
-  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i)
   return out
 }
 

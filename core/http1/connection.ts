@@ -38,6 +38,7 @@ import { requestFraming } from './framing.ts'
 import { HeadParser } from './head-parser.ts'
 import { serializeInformational, serializeResponseHead, type SerializedHead } from './head-serializer.ts'
 import { latin1Encode, utf8Encode } from '../http/ascii.ts'
+import { allocBytes } from '../http/byte-pool.ts'
 import { resolveLimits, type Limits } from './limits.ts'
 import { ReceiveBuffer } from './receive-buffer.ts'
 import { ConnectionState, type ClientState, type ServerState } from './state.ts'
@@ -51,6 +52,8 @@ export interface ConnectionOptions {
 }
 
 const EMPTY = new Uint8Array(0)
+/** The decoder of every body-less request: a LengthDecoder at 0 only ever answers `end`. */
+const NO_BODY = new LengthDecoder(0)
 
 const encoder = new TextEncoder()
 /** Strings up to this many chars are UTF-8 encoded into `scratch` (3 bytes per char at most). */
@@ -150,8 +153,8 @@ export class Connection {
       return { type: 'closed' }
     }
     const framing = requestFraming(head, this.limits.maxBodyBytes)
-    this.decoder =
-      framing.contentLength === null ? new ChunkedDecoder(this.limits) : new LengthDecoder(framing.contentLength)
+    const length = framing.contentLength
+    this.decoder = length === null ? new ChunkedDecoder(this.limits) : length === 0 ? NO_BODY : new LengthDecoder(length)
     if (!framing.keepAlive) this.state.disableKeepAlive()
     this.state.pendingSwitch = framing.upgrade
     this.continueSent = false
@@ -298,7 +301,7 @@ export class Connection {
       this.state.error('server')
       throw new LocalProtocolError('invalid-response', 'body length differs from its Content-Length', 500)
     }
-    const out = new Uint8Array(text.length + (sendsBody ? length : 0))
+    const out = allocBytes(text.length + (sendsBody ? length : 0))
     // The head is latin1; encodeInto is exact when it is ASCII (it then reads every char
     // into as many bytes), which is the rule. Anything else takes the byte loop.
     const r = encoder.encodeInto(text, out)

@@ -94,8 +94,9 @@ export function scanFieldLine(
   }
   let seen = cursor.seen
   let k = start + cursor.pos
-  const words = wordsOf(bytes)
-  const offset = bytes.byteOffset
+  if (bytes !== lastBytes) cacheWords(bytes)
+  const words = lastWords
+  const offset = lastOffset
   for (;;) {
     if (((offset + k) & 3) === 0) {
       while (k + 4 <= limit && isPrintableAsciiWord(words[(offset + k) >> 2]!)) k += 4
@@ -128,6 +129,58 @@ export function scanFieldLine(
   return span
 }
 
+/**
+ * The common case in one tight loop: reads consecutive field lines from `start` while each is
+ * complete before `limit`, ASCII, and valid, writing four offsets per line into `spans` from
+ * index `4 * count` (colon, value start, value end, CR; relative to `base`), up to `maxCount`
+ * lines in all. Returns the new line count. It stops, without judging, at the first line
+ * that is anything else (incomplete, obs-text, invalid, the blank line), which the caller
+ * then reads with `scanFieldLine`: so every error and every partial line still comes from
+ * the one strict scanner, and this loop only skips its per-line cursor bookkeeping.
+ */
+export function scanCompleteFieldLines(
+  bytes: Uint8Array,
+  start: number,
+  limit: number,
+  base: number,
+  spans: number[],
+  count: number,
+  maxCount: number,
+): number {
+  if (bytes !== lastBytes) cacheWords(bytes)
+  const words = lastWords
+  const offset = lastOffset
+  let at = start
+  while (count < maxCount) {
+    let i = at
+    while (i < limit && TCHAR[bytes[i]!] === 1) i++
+    if (i === at || i >= limit || bytes[i] !== COLON) break
+    const colon = i
+    let k = i + 1
+    while (k < limit && (bytes[k] === SP || bytes[k] === HTAB)) k++
+    const valueStart = k
+    for (;;) {
+      if (((offset + k) & 3) === 0) {
+        while (k + 4 <= limit && isPrintableAsciiWord(words[(offset + k) >> 2]!)) k += 4
+      }
+      if (k >= limit) break
+      const b = bytes[k]!
+      if (b !== HTAB && (b < 0x20 || b > 0x7e)) break
+      k++
+    }
+    if (k + 1 >= limit || bytes[k] !== CR || bytes[k + 1] !== LF) break
+    let last = k
+    while (last > valueStart && (bytes[last - 1] === SP || bytes[last - 1] === HTAB)) last--
+    const n = 4 * count++
+    spans[n] = colon - base
+    spans[n + 1] = valueStart - base
+    spans[n + 2] = last - base
+    spans[n + 3] = k - base
+    at = k + 2
+  }
+  return count
+}
+
 /** Moves a cursor back to the start of a line. */
 export function resetCursor(cursor: FieldLineCursor): FieldLineCursor {
   cursor.pos = 0
@@ -137,16 +190,28 @@ export function resetCursor(cursor: FieldLineCursor): FieldLineCursor {
   return cursor
 }
 
-let lastBuffer: ArrayBufferLike | null = null
+// The array last scanned, with a 32-bit view of its whole backing buffer (offset 0, so always
+// aligned) and its offset in that buffer. Keyed by the array itself: reading `.buffer` and
+// `.byteOffset` of a Buffer costs more than scanning a short field value, and a head's lines
+// all come from one array.
+let lastBytes: Uint8Array | null = null
 let lastWords: Uint32Array = new Uint32Array(0)
+let lastOffset = 0
 
-/** A 32-bit view of the whole backing buffer (offset 0, so always aligned), cached per buffer. */
-function wordsOf(bytes: Uint8Array): Uint32Array {
-  if (bytes.buffer !== lastBuffer) {
-    lastBuffer = bytes.buffer
-    lastWords = new Uint32Array(bytes.buffer, 0, bytes.buffer.byteLength >> 2)
-  }
-  return lastWords
+/**
+ * `bytes[start, end)` as a plain Uint8Array view. For a subclass (Node's Buffer) this is
+ * several times cheaper than `subarray`, which goes through the subclass's constructor.
+ */
+export function plainView(bytes: Uint8Array, start: number, end: number): Uint8Array {
+  if (bytes !== lastBytes) cacheWords(bytes)
+  return new Uint8Array(lastWords.buffer, lastOffset + start, end - start)
+}
+
+function cacheWords(bytes: Uint8Array): void {
+  const buffer = bytes.buffer
+  if (lastWords.buffer !== buffer) lastWords = new Uint32Array(buffer, 0, buffer.byteLength >> 2)
+  lastBytes = bytes
+  lastOffset = bytes.byteOffset
 }
 
 /**

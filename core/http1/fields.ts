@@ -5,7 +5,7 @@
  * @module
  */
 import { HOST_CHAR, TCHAR } from '../http/abnf.ts'
-import { splitList, trimOws } from '../http/field-list.ts'
+import { isOws, splitList, trimOws } from '../http/field-list.ts'
 import { ParseError } from './errors.ts'
 
 /** Largest length we accept: 2^53 - 1, the largest integer a JS number holds exactly. */
@@ -87,15 +87,32 @@ export interface ConnectionTokens {
 export function connectionTokens(values: readonly string[] | null): ConnectionTokens {
   const options = { close: false, keepAlive: false, upgrade: false }
   if (values === null) return options
+  // The #list walked in place (no split, no lowercased copies): it is read on every request.
   for (const value of values) {
-    for (const token of splitList(value)) {
-      const t = token.toLowerCase()
-      if (t === 'close') options.close = true
-      else if (t === 'keep-alive') options.keepAlive = true
-      else if (t === 'upgrade') options.upgrade = true
+    for (let i = 0; i <= value.length;) {
+      let end = value.indexOf(',', i)
+      if (end < 0) end = value.length
+      let a = i
+      let b = end
+      while (a < b && isOws(value.charCodeAt(a))) a++
+      while (b > a && isOws(value.charCodeAt(b - 1))) b--
+      if (isLowerAt(value, a, b, 'close')) options.close = true
+      else if (isLowerAt(value, a, b, 'keep-alive')) options.keepAlive = true
+      else if (isLowerAt(value, a, b, 'upgrade')) options.upgrade = true
+      i = end + 1
     }
   }
   return options
+}
+
+/**
+ * True when `s[a, b)` is `lower` in any ASCII case. `| 0x20` lowercases letters; the only
+ * other byte it maps onto a letter or "-" of `lower` is CR (onto "-"), which no field value holds.
+ */
+function isLowerAt(s: string, a: number, b: number, lower: string): boolean {
+  if (b - a !== lower.length) return false
+  for (let i = 0; i < lower.length; i++) if ((s.charCodeAt(a + i) | 0x20) !== lower.charCodeAt(i)) return false
+  return true
 }
 
 /**
@@ -103,20 +120,25 @@ export function connectionTokens(values: readonly string[] | null): ConnectionTo
  * without authority). Characters that would change the URL's shape are refused.
  */
 export function checkHost(value: string): void {
+  // One pass: the characters, the last "]" and ":", and whether the port is digits.
+  let close = -1
+  let colon = -1
+  let colons = 0
+  let portIsDigits = true
   for (let i = 0; i < value.length; i++) {
-    if (HOST_CHAR[value.charCodeAt(i)] !== 1) throw new ParseError('invalid-host', 'invalid character in Host')
+    const c = value.charCodeAt(i)
+    if (HOST_CHAR[c] !== 1) throw new ParseError('invalid-host', 'invalid character in Host')
+    if (c === 0x3a) {
+      colon = i
+      colons++
+      portIsDigits = true
+    } else if (c === 0x5d) close = i
+    else if (c < 0x30 || c > 0x39) portIsDigits = false
   }
-  const close = value.lastIndexOf(']')
-  const colon = value.lastIndexOf(':')
-  if (value.startsWith('[') ? close < 0 : value.indexOf(':') !== colon) {
+  if (value.charCodeAt(0) === 0x5b ? close < 0 : colons > 1) {
     throw new ParseError('invalid-host', 'malformed Host')
   }
-  if (colon > close) {
-    for (let i = colon + 1; i < value.length; i++) {
-      const c = value.charCodeAt(i)
-      if (c < 0x30 || c > 0x39) throw new ParseError('invalid-host', 'Host port is not digits')
-    }
-  }
+  if (colon > close && !portIsDigits) throw new ParseError('invalid-host', 'Host port is not digits')
 }
 
 /** True when the Expect field asks for `100-continue` (case-insensitive, RFC 9110 §10.1.1). */

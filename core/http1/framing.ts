@@ -23,12 +23,12 @@ export interface RequestFraming {
 export function requestFraming(head: ParsedHead, maxBodyBytes: number): RequestFraming {
   const http11 = head.version === '1.1'
   // RFC 9112 §3.2: a 1.1 request carries exactly one Host; RFC 9110 §7.2 applies to 1.0 too.
-  if (head.host.length === 0) {
+  if (head.host === null) {
     if (http11) throw new ParseError('missing-host', 'HTTP/1.1 request without Host')
-  } else if (head.host.length > 1) {
+  } else if (head.hostCount > 1) {
     throw new ParseError('multiple-host', 'more than one Host field')
   } else {
-    checkHost(head.host[0]!)
+    checkHost(head.host)
   }
 
   let contentLength: number | null = 0

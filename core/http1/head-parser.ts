@@ -21,7 +21,7 @@ import { CR, HOST_CHAR, LF, SCHEME_CHAR, SP, TARGET_CHAR, TCHAR } from '../http/
 import { asciiDecode, equalsLowerAscii, latin1Decode } from '../http/ascii.ts'
 import { ParseError } from './errors.ts'
 import type { HeaderList } from './events.ts'
-import { newCursor, scanFieldLine, type FieldLineCursor } from './field-line.ts'
+import { newCursor, plainView, scanCompleteFieldLines, scanFieldLine, type FieldLineCursor } from './field-line.ts'
 import type { Limits } from './limits.ts'
 import type { ReceiveBuffer } from './receive-buffer.ts'
 
@@ -31,8 +31,10 @@ export interface ParsedHead {
   target: string
   version: '1.0' | '1.1'
   headers: HeaderList
-  /** Values of every Host field line. */
-  host: string[]
+  /** The value of the first Host field line, or null if none. */
+  host: string | null
+  /** How many Host field lines there are (RFC 9112 §3.2 wants exactly one). */
+  hostCount: number
   /** Values of every Content-Length field line, or null if none. */
   contentLength: string[] | null
   /** Values of every Transfer-Encoding field line, or null if none. */
@@ -53,6 +55,8 @@ export class HeadParser {
   private lineStart = 0
   /** Offset (from buffer start) of the request line's CR, or -1 before it is read. */
   private requestLineEnd = -1
+  /** Offset (from buffer start) of the SP after the method. */
+  private methodEnd = 0
   /** Field lines read so far in this head. */
   private fieldCount = 0
   /** Per field line: colon, value start, value end, CR, as offsets from the buffer start. */
@@ -100,7 +104,7 @@ export class HeadParser {
         this.scanned = 0
         continue
       }
-      validateRequestLine(bytes, base, lf - 1)
+      this.methodEnd = validateRequestLine(bytes, base, lf - 1) - base
       this.requestLineEnd = lf - 1 - base
       this.lineStart = lf + 1 - base
     }
@@ -108,13 +112,22 @@ export class HeadParser {
     const limit = Math.min(end, base + maxHeaderBytes)
     const spans = this.spans
     for (;;) {
+      if (this.cursor.pos === 0) {
+        // At a line start: complete, plain lines first, in one loop; what it leaves (the
+        // blank line, a partial or unusual line) is read below.
+        const count = scanCompleteFieldLines(bytes, base + this.lineStart, limit, base, spans, this.fieldCount, maxHeaderCount)
+        if (count > this.fieldCount) {
+          this.fieldCount = count
+          this.lineStart = spans[4 * count - 1]! + 2
+        }
+      }
       const at = base + this.lineStart
       if (at >= limit) break
       const first = bytes[at]
       if (first === CR) {
         if (at + 1 >= limit) break
         if (bytes[at + 1] !== LF) throw new ParseError('bare-cr', 'CR not followed by LF')
-        const head = buildHead(bytes, base, this.requestLineEnd, spans, this.fieldCount, at, this.nonAscii)
+        const head = buildHead(bytes, base, this.methodEnd, this.requestLineEnd, spans, this.fieldCount, at, this.nonAscii)
         rb.consume(at + 2 - base)
         this.scanned = this.lineStart = this.fieldCount = 0
         this.requestLineEnd = -1
@@ -151,9 +164,9 @@ function headersTooLarge(): ParseError {
  * RFC 9112 §3:  request-line = method SP request-target SP HTTP-version
  * Exactly one SP between parts (no lenient whitespace: another smuggling lever).
  */
-function validateRequestLine(bytes: Uint8Array, start: number, end: number): void {
+function validateRequestLine(bytes: Uint8Array, start: number, end: number): number {
   try {
-    validateRequestLineParts(bytes, start, end)
+    return validateRequestLineParts(bytes, start, end)
   } catch (error) {
     // Classify the failure: a wrong number of separators is a malformed line, whatever
     // part happened to trip first (a space in the target, a tab as separator …).
@@ -168,7 +181,8 @@ function validateRequestLine(bytes: Uint8Array, start: number, end: number): voi
   }
 }
 
-function validateRequestLineParts(bytes: Uint8Array, start: number, end: number): void {
+/** Returns the index of the SP after the method. */
+function validateRequestLineParts(bytes: Uint8Array, start: number, end: number): number {
   let i = start
   while (i < end && TCHAR[bytes[i]!] === 1) i++
   if (i === end) throw new ParseError('invalid-request-line', 'request line has no target')
@@ -199,6 +213,7 @@ function validateRequestLineParts(bytes: Uint8Array, start: number, end: number)
   if (bytes[v + 5] !== 0x31) {
     throw new ParseError('unsupported-version', 'only HTTP/1.x is served', 505)
   }
+  return targetStart - 1
 }
 
 /**
@@ -248,6 +263,7 @@ function isDigit(b: number): boolean {
 function buildHead(
   bytes: Uint8Array,
   base: number,
+  methodEnd: number,
   requestLineEnd: number,
   spans: readonly number[],
   count: number,
@@ -255,14 +271,15 @@ function buildHead(
   nonAscii: boolean,
 ): ParsedHead {
   // The request line is ASCII (TARGET_CHAR); only obs-text in values needs the slow decoder.
-  const text = nonAscii ? latin1Decode(bytes, base, headEnd) : asciiDecode(bytes, base, headEnd)
-  const firstSpace = bytes.indexOf(SP, base) - base
+  const view = plainView(bytes, base, headEnd)
+  const text = nonAscii ? latin1Decode(view, 0, view.length) : asciiDecode(view, 0, view.length)
   const head: ParsedHead = {
-    method: text.slice(0, firstSpace),
-    target: text.slice(firstSpace + 1, requestLineEnd - 9),
+    method: text.slice(0, methodEnd),
+    target: text.slice(methodEnd + 1, requestLineEnd - 9),
     version: bytes[base + requestLineEnd - 1] === 0x30 ? '1.0' : '1.1',
     headers: [],
-    host: [],
+    host: null,
+    hostCount: 0,
     contentLength: null,
     transferEncoding: null,
     connection: null,
@@ -285,7 +302,7 @@ function buildHead(
 function noteFramingField(head: ParsedHead, bytes: Uint8Array, at: number, length: number, value: string): void {
   switch (length) {
     case 4:
-      if (equalsLowerAscii(bytes, at, 'host')) head.host.push(value)
+      if (equalsLowerAscii(bytes, at, 'host') && head.hostCount++ === 0) head.host = value
       break
     case 6:
       if (equalsLowerAscii(bytes, at, 'expect')) (head.expect ??= []).push(value)
