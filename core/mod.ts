@@ -31,7 +31,7 @@ export type { Transport } from './server/transport.ts'
 export type { Runtime, Timers } from './server/runtime.ts'
 export type * from './server/options.ts'
 
-// fetch/: Deno's upgradeWebSocket(), for any server built on startServer.
+// fetch/: upgradeWebSocket() returning a standard WebSocket, for any server built on startServer.
 export { upgradeWebSocket, type UpgradeWebSocketOptions, type WebSocketUpgrade } from './fetch/upgrade-websocket.ts'
 
 // proxy/: who the client is behind proxies (optional; used when `trustProxy` is set).

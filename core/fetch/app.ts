@@ -7,8 +7,8 @@ import { errorResponse } from './error-response.ts'
 import type { UpgradeOptions, WebSocketHandler, WebSocketSendData } from './websocket-api.ts'
 
 /**
- * The handler's second argument: the connection's addresses as Deno's serve() gives them
- * (`info.remoteAddr`), and the server methods Bun's `fetch(request, server)` offers
+ * The handler's second argument: the connection's addresses as `info.remoteAddr`, and
+ * the server methods a `fetch(request, server)` handler is offered
  * (`upgrade`, `publish`, `subscriberCount`, `requestIP`), so apps written for either run.
  */
 export interface ServeInfo {
@@ -16,10 +16,10 @@ export interface ServeInfo {
   readonly remotePort: number | undefined
   readonly localAddress: string | undefined
   readonly localPort: number | undefined
-  /** The shape Deno's serve() gives: `info.remoteAddr.hostname`. */
+  /** The address as `info.remoteAddr.hostname`. */
   readonly remoteAddr: { hostname: string | undefined; port: number | undefined; transport: 'tcp' | 'unix' }
   /**
-   * Turns this request into a WebSocket (Bun's `server.upgrade`): true when it is a valid
+   * Turns this request into a WebSocket (`server.upgrade`): true when it is a valid
    * upgrade and the server has `websocket` handlers; the handler's response is then ignored
    * and a 101 goes out. False otherwise: answer the request as usual.
    */
@@ -28,7 +28,7 @@ export interface ServeInfo {
   publish(topic: string, data: WebSocketSendData, compress?: boolean): number
   /** How many WebSockets are subscribed to `topic`. */
   subscriberCount(topic: string): number
-  /** Bun's `server.requestIP(request)`: the client of this connection. */
+  /** `server.requestIP(request)`: the client of this connection. */
   requestIP(request: Request): { address: string; family: 'IPv4' | 'IPv6'; port: number } | null
 }
 
@@ -37,7 +37,7 @@ export type FetchHandler = (request: Request, info: ServeInfo) => Response | Pro
 
 /**
  * A handler function, or an object with a `fetch` method (Hono, Elysia, itty-router, h3) and
- * optionally Bun's `websocket` handlers.
+ * optionally `websocket` handlers.
  */
 export type App = FetchHandler | { fetch: FetchHandler; websocket?: WebSocketHandler<unknown> }
 
@@ -49,7 +49,7 @@ export function toHandler(app: App): FetchHandler {
 }
 
 /**
- * An app object's own Bun-style `websocket` handlers, if it has them: an object with a
+ * An app object's own `websocket` handlers, if it has them: an object with a
  * `message` function (itty-router's router answers every property with a function).
  */
 export function appWebSocket(app: App): WebSocketHandler<unknown> | undefined {

@@ -1,6 +1,6 @@
 /**
  * A `Request` that costs almost nothing until the app needs more than its method, URL and
- * headers. Building a real Request costs 1–6 µs per request (Node's is the dearest), a large
+ * headers. Building a real Request costs 1–6 µs per request (depending on the runtime), a large
  * share of a whole request's budget; most apps read only method, url and a header or two.
  *
  * Its prototype chain runs through the runtime's `Request.prototype`, so `instanceof Request`

@@ -1,9 +1,9 @@
 /**
  * A `Response` that only records its body and init until something needs the real one. On
- * Node 20 `new Response('Hello')` costs 10–13 µs, most of a whole request's budget; the
+ * a runtime's own `new Response('Hello')` can cost 10–13 µs, most of a whole request's budget; the
  * server reads a light response's string or bytes body directly, with no stream at all.
  *
- * A driver may install it as the global `Response` (the Node driver does, unless told not
+ * A driver may install it as the global `Response` (the bundled drivers do, unless told not
  * to); it is then what `new Response()` in app code builds. `instanceof Response` holds for
  * light and real responses alike, and every member not answered from the recorded init
  * (body, clone(), text(), …) builds the real Response and delegates to it.

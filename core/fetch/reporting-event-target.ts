@@ -4,10 +4,10 @@
  * throws (or a promise it returns that rejects) is rethrown by `dispatchEvents()` once every
  * listener has run, so the server can log it and close the socket, as it does for its own
  * handlers. A plain EventTarget reports it as an uncaught error instead, which ends the
- * process on Node and Deno.
+ * process on some runtimes.
  *
  * Also the HTML event handler attributes (`onopen`…: registered where first set, removed when
- * set to null), and `CloseEvent` where the runtime has none (Node 20).
+ * set to null), and `CloseEvent` where the runtime has none.
  * @module
  */
 
@@ -23,7 +23,7 @@ export interface CloseEventFields extends EventInit {
   wasClean?: boolean
 }
 
-/** The runtime's `CloseEvent`, or on Node 20 (which has none; Node 23 does) one of the same shape. */
+/** The runtime's `CloseEvent`, or where it has none one of the same shape. */
 export const CloseEventClass: new (type: string, init?: CloseEventFields) => Event = typeof CloseEvent === 'function'
   ? CloseEvent
   : class CloseEvent extends Event {

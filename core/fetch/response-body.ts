@@ -6,8 +6,8 @@
 import { utf8Encode } from '../http/ascii.ts'
 
 /**
- * One reader result, spelled so that both the DOM's and Bun's stream typings accept it
- * (Bun's global types, pulled in by some frameworks, redefine the DOM result types).
+ * One reader result, spelled so that both the DOM's and other global stream typings accept it
+ * (some frameworks pull in global types that redefine the DOM result types).
  */
 type ReadResult = Awaited<ReturnType<ReadableStreamDefaultReader<Uint8Array>['read']>>
 

@@ -1,18 +1,18 @@
 /**
- * `upgradeWebSocket(request, options)`: Deno's API for the standard object, so that a Deno
- * app ports by changing one import. It rides on the Bun-shaped upgrade
+ * `upgradeWebSocket(request, options)`: the upgrade API that hands the app a standard
+ * WebSocket object, so that an app written for it ports by changing one import. It rides on
+ * the handler-based upgrade
  * (`info.upgrade(request, { handler })`): the per-socket handler below turns the session's
  * calls into the events of a browser `WebSocket` (`open`, `message`, `error`, `close`).
- * Deno's upgradeWebSocket() (docs.deno.com, API reference)
  *
  * Invariants:
  * - readyState walks CONNECTING → OPEN → CLOSING → CLOSED; `open` fires once the 101 is
  *   on its way, `close` exactly once (with `error` before it when the connection ended
  *   without a closing handshake, code 1006).
  * - Every event is dispatched from inside a session handler call, so a listener that throws
- *   or rejects is reported the way a Bun-style handler's error is (logged, close 1011)
- *   instead of reaching the runtime's uncaught-error path (which ends the process on Node
- *   and Deno).
+ *   or rejects is reported the way a `websocket` handler's error is (logged, close 1011)
+ *   instead of reaching the runtime's uncaught-error path (which ends the process on some
+ *   runtimes).
  * - `send` keeps the order of calls, also when a Blob is waiting to be read.
  * @module
  */
@@ -21,26 +21,26 @@ import { requestInfo } from './light-request.ts'
 import { CloseEventClass, dispatchEvents, getEventHandler, ReportingEventTarget, setEventHandler, type EventHandler } from './reporting-event-target.ts'
 import type { ServerWebSocket, WebSocketHandler } from './websocket-api.ts'
 
-/** The second argument of `upgradeWebSocket()` (Deno's `UpgradeWebSocketOptions`). */
+/** The second argument of `upgradeWebSocket()` (`UpgradeWebSocketOptions`). */
 export interface UpgradeWebSocketOptions {
   /**
    * The subprotocol to confirm in the 101. It must be one the client offered in
-   * `Sec-WebSocket-Protocol`, or `upgradeWebSocket` throws a TypeError (as Deno does).
+   * `Sec-WebSocket-Protocol`, or `upgradeWebSocket` throws a TypeError.
    */
   protocol?: string
   /**
    * Seconds without a frame from the client before it is pinged; if it stays silent as long
-   * again, the connection is closed. Default 120, as Deno; 0 disables.
+   * again, the connection is closed. Default 120; 0 disables.
    */
   idleTimeout?: number
 }
 
-/** What `upgradeWebSocket()` returns (Deno's `WebSocketUpgrade`). */
+/** What `upgradeWebSocket()` returns (`WebSocketUpgrade`). */
 export interface WebSocketUpgrade {
   /** The server's end of the connection, as a browser `WebSocket`. */
   socket: WebSocket
   /**
-   * Return it from the handler, as on Deno. Portico sends the 101 itself once the handler
+   * Return it from the handler. Portico sends the 101 itself once the handler
    * returns, whatever it returns; this Response only reads as one (status 101).
    */
   response: Response
@@ -60,7 +60,7 @@ type Handler<E extends Event> = ((this: WebSocket, event: E) => unknown) | null
 /**
  * May the server send `code` in a Close frame (RFC 6455 §7.4)? The browser lets a page send
  * only 1000 and 3000–4999; a server also needs 1001 (going away), 1008, 1011 and the rest
- * of the registered codes, as Deno's server sockets allow.
+ * of the registered codes, as server sockets of this API allow.
  */
 function isSendableCloseCode(code: number): boolean {
   if (!Number.isInteger(code)) return false
@@ -68,7 +68,7 @@ function isSendableCloseCode(code: number): boolean {
   return code >= 3000 && code <= 4999
 }
 
-/** Whether the list header `name` holds `token` (case-insensitive), as Deno checks it. */
+/** Whether the list header `name` holds `token` (case-insensitive). */
 function hasToken(headers: Headers, name: string, token: string): boolean {
   const value = headers.get(name)
   return value !== null && value.split(',').some((element) => element.trim().toLowerCase() === token)
@@ -130,7 +130,7 @@ class UpgradedWebSocket extends ReportingEventTarget {
     return this.#ws?.protocol ?? ''
   }
 
-  /** Always '' here: `upgradeWebSocket` does not negotiate permessage-deflate (nor does Deno). */
+  /** Always '' here: `upgradeWebSocket` does not negotiate permessage-deflate (nor does the API it follows). */
   get extensions(): string {
     return this.#ws?.extensions ?? ''
   }
@@ -140,7 +140,7 @@ class UpgradedWebSocket extends ReportingEventTarget {
     return (this.#ws?.getBufferedAmount() ?? 0) + this.#queuedBytes
   }
 
-  /** How binary messages arrive: `'arraybuffer'` (the default, as on Deno) or `'blob'`. */
+  /** How binary messages arrive: `'arraybuffer'` (the default) or `'blob'`. */
   get binaryType(): BinaryType {
     return this.#binaryType
   }
@@ -255,7 +255,7 @@ class UpgradedWebSocket extends ReportingEventTarget {
         void socket.#closed(1006, '')?.catch(() => {})
       } catch {
         // No session, so no log to report a listener's error to; it must not escape into
-        // the AbortSignal's dispatch (an uncaught error on Node and Deno).
+        // the AbortSignal's dispatch (an uncaught error on some runtimes).
       }
     }
   }
@@ -295,7 +295,7 @@ for (const [name, value] of [['CONNECTING', CONNECTING], ['OPEN', OPEN], ['CLOSI
 }
 
 /**
- * Upgrades a request to a WebSocket, as Deno's upgradeWebSocket() does: returns the socket (a
+ * Upgrades a request to a WebSocket, as the API it follows does: returns the socket (a
  * browser `WebSocket`: `onopen`/`onmessage`/`onclose`/`onerror`, `send`, `close`, …) and a
  * response to return from the handler. Throws a TypeError when the request is not a
  * WebSocket handshake, asks for a subprotocol the client did not offer, or did not come
@@ -316,7 +316,7 @@ for (const [name, value] of [['CONNECTING', CONNECTING], ['OPEN', OPEN], ['CLOSI
  */
 export function upgradeWebSocket(request: Request, options: UpgradeWebSocketOptions = {}): WebSocketUpgrade {
   const headers = request.headers
-  // Deno's checks and messages, in Deno's order.
+  // The checks and messages of the API it follows, in its order.
   if (!hasToken(headers, 'upgrade', 'websocket')) throw new TypeError("Invalid Header: 'upgrade' header must contain 'websocket'")
   if (!hasToken(headers, 'connection', 'upgrade')) throw new TypeError("Invalid Header: 'connection' header must contain 'Upgrade'")
   if (headers.get('sec-websocket-key') === null) throw new TypeError("Invalid Header: 'sec-websocket-key' header must be set")

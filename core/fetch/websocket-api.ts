@@ -1,6 +1,6 @@
 /**
- * The WebSocket side of the public API, in Bun's shape (its serve() taking `{ fetch, websocket }`),
- * so that a Bun app runs unchanged: handlers declared once per server, `info.upgrade(request,
+ * The WebSocket side of the public API, in the `serve({ fetch, websocket })` shape,
+ * so that apps written for it run unchanged: handlers declared once per server, `info.upgrade(request,
  * { data, headers })` in `fetch`, and a `ServerWebSocket` per connection.
  * https://bun.com/docs/api/websockets
  * @module
@@ -12,7 +12,7 @@ export type WebSocketMessageData = string | Uint8Array
 /** What `send`-like methods take. */
 export type WebSocketSendData = string | ArrayBufferView | ArrayBuffer
 
-/** One WebSocket connection, as the handlers see it (Bun's `ServerWebSocket`). */
+/** One WebSocket connection, as the handlers see it (`ServerWebSocket`). */
 export interface ServerWebSocket<Data = unknown> {
   /** What `upgrade(request, { data })` attached. */
   data: Data
@@ -26,7 +26,7 @@ export interface ServerWebSocket<Data = unknown> {
   readonly extensions: string
   /**
    * How binary messages reach `message`: `'nodebuffer'` (a `Buffer` view, no copy: the
-   * default, as on Bun, wherever the runtime has Buffer — Node, Deno and Bun all do),
+   * default wherever the driver provides Buffer, as every bundled driver does),
    * `'uint8array'` or `'arraybuffer'` (a copy).
    */
   binaryType: 'nodebuffer' | 'uint8array' | 'arraybuffer'
@@ -59,7 +59,7 @@ export interface ServerWebSocket<Data = unknown> {
   getBufferedAmount(): number
 }
 
-/** permessage-deflate (RFC 7692): off by default, as in Bun. */
+/** permessage-deflate (RFC 7692): off by default. */
 export type PerMessageDeflateOption =
   | boolean
   | {
@@ -69,7 +69,7 @@ export type PerMessageDeflateOption =
     decompress?: boolean
   }
 
-/** `websocket` in `ServeOptions`: Bun's `WebSocketHandler`. */
+/** `websocket` in `ServeOptions`: `WebSocketHandler`. */
 export interface WebSocketHandler<Data = unknown> {
   open?(ws: ServerWebSocket<Data>): void | Promise<void>
   message(ws: ServerWebSocket<Data>, message: WebSocketMessageData): void | Promise<void>
@@ -95,7 +95,7 @@ export interface WebSocketHandler<Data = unknown> {
   publishToSelf?: boolean
 }
 
-/** The second argument of `info.upgrade()` (Bun's `server.upgrade(request, options)`). */
+/** The second argument of `info.upgrade()` (`server.upgrade(request, options)`). */
 export interface UpgradeOptions<Data = unknown> {
   /** Attached to the socket as `ws.data`. */
   data?: Data

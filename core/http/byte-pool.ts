@@ -1,7 +1,7 @@
 /**
- * Small output arrays carved from shared slabs, as Node's `Buffer.allocUnsafe` pool does.
+ * Small output arrays carved from shared slabs, as a buffer pool does.
  * `new Uint8Array(n)` past 64 bytes gets its own zeroed backing store from the engine's
- * allocator and is tracked by the garbage collector one by one: measured on Node 20, about
+ * allocator and is tracked by the garbage collector one by one: measured here, about
  * 10× the cost of a view into an existing buffer, paid for every response head and every
  * small response. A slab is never written again where a view was handed out (the pointer
  * only moves forward; a full slab is replaced, not reset), so views stay valid for as long

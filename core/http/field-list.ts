@@ -9,7 +9,7 @@ import { HTAB, SP } from './abnf.ts'
 /**
  * Header fields as a flat list: `[name0, value0, name1, value1, …]`. Names keep the case
  * they were sent with; values are latin1 strings with surrounding whitespace removed;
- * repeated fields stay separate lines, in order. Flat, as Node's `rawHeaders`, because a
+ * repeated fields stay separate lines, in order. Flat, as raw header lists usually are, because a
  * pair per field costs an allocation per field.
  */
 export type HeaderList = string[]

@@ -199,7 +199,7 @@ let lastWords: Uint32Array = new Uint32Array(0)
 let lastOffset = 0
 
 /**
- * `bytes[start, end)` as a plain Uint8Array view. For a subclass (Node's Buffer) this is
+ * `bytes[start, end)` as a plain Uint8Array view. For a subclass (a Buffer) this is
  * several times cheaper than `subarray`, which goes through the subclass's constructor.
  */
 export function plainView(bytes: Uint8Array, start: number, end: number): Uint8Array {

@@ -1,7 +1,7 @@
 /**
  * Response compression, for every protocol: the app's Response in, a compressed Response
  * out (or the same one), before the protocol's sink writes it. The compressor itself comes
- * from the driver (`Runtime.compression`: node:zlib on all three runtimes), as DEFLATE for
+ * from the driver (`Runtime.compression`), as DEFLATE for
  * WebSocket does; this file decides when and how.
  *
  * Compressed: a response whose Content-Type is compressible (mime-db's flag, see
@@ -79,7 +79,7 @@ export function resolveCompression(option: boolean | CompressionOptions | undefi
   for (const coding of options.encodings ?? []) {
     if (!(coding in DEFAULT_LEVEL)) throw new TypeError(`unknown compression encoding "${coding}" (br, zstd or gzip)`)
   }
-  // A coding the runtime lacks (zstd on Node before 22.15) is dropped, not an error: the
+  // A coding the runtime lacks (zstd on older runtimes) is dropped, not an error: the
   // same options work everywhere.
   const codings = (options.encodings ?? DEFAULT_ENCODINGS).filter((c) => codecs.codings.includes(c))
   return { codings, minBytes: options.minBytes ?? 1024, level: { ...DEFAULT_LEVEL, ...options.level }, codecs }

@@ -1,7 +1,7 @@
 /**
  * The `info` a handler gets with each request: the connection's addresses (read from the
- * transport on first use: on Node each is a syscall most apps never need) and the server
- * methods of Bun's `fetch(request, server)`: `upgrade`, `publish`, `subscriberCount`,
+ * transport on first use: on some runtimes each is a syscall most apps never need) and the server
+ * methods of `fetch(request, server)`: `upgrade`, `publish`, `subscriberCount`,
  * `requestIP`.
  * @module
  */

@@ -24,7 +24,7 @@ export class Deadline {
   /** ms on the server's clock; 0 for none. */
   at = 0
 
-  /** Waits for `kind` until `base + timeout`; a timeout of 0 disables it, as in node:http. */
+  /** Waits for `kind` until `base + timeout`; a timeout of 0 disables it, as in the usual server defaults. */
   set(kind: DeadlineKind, base: number, timeout: number): void {
     this.kind = kind
     this.at = timeout > 0 ? base + timeout : 0

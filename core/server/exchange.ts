@@ -139,7 +139,7 @@ export function runExchange(stream: ExchangeStream, head: ExchangeHead, settings
   if (request !== null) {
     const app = request as unknown as Request
     const failed = (error: unknown, req: Request): Promise<Response> => {
-      // After upgrade() a Bun app returns nothing: not an error.
+      // After upgrade() an app may return nothing: not an error.
       if (stream.failure !== null || stream.upgrading) return Promise.resolve(failureResponse(stream.failure ?? UPGRADED))
       if (tracking !== null) tracking.error = error
       return fallbackResponse(error, req, settings.failure)

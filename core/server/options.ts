@@ -1,6 +1,6 @@
 /**
- * The options and the server object shared by every driver. Names follow Deno's and Bun's
- * own serve() where they overlap (port, hostname, signal, onListen, onError, tls, reusePort).
+ * The options and the server object shared by every driver. Names follow the runtimes'
+ * own serve() functions where they overlap (port, hostname, signal, onListen, onError, tls, reusePort).
  * @module
  */
 import type { App, FetchHandler, ServeInfo } from '../fetch/app.ts'
@@ -72,22 +72,22 @@ export interface ServeOptions {
    */
   http2?: boolean | Partial<Http2Limits>
   /**
-   * WebSocket handlers, as Bun's serve() takes them; `info.upgrade(request)` in the handler
+   * WebSocket handlers, in the `serve({ fetch, websocket })` shape; `info.upgrade(request)` in the handler
    * turns a request into a socket. An app object's own `websocket` is used when this is unset.
    */
   websocket?: WebSocketHandler<unknown>
-  /** A request head must arrive within this many ms of its first byte or the connection start. Default 60 000 (node:http); 0 disables. */
+  /** A request head must arrive within this many ms of its first byte or the connection start. Default 60 000; 0 disables. */
   headersTimeout?: number
-  /** A request (head and body) must arrive within this many ms. Default 300 000 (node:http); 0 disables. */
+  /** A request (head and body) must arrive within this many ms. Default 300 000; 0 disables. */
   requestTimeout?: number
-  /** Idle keep-alive connections close after this many ms. Default 5 000 (node:http); 0 disables. */
+  /** Idle keep-alive connections close after this many ms. Default 5 000; 0 disables. */
   keepAliveTimeout?: number
   /** `close()` force-closes connections still busy after this many ms. Default 10 000. */
   gracefulTimeout?: number
   /**
    * Install Portico's light `Response` as the global `Response` (default true). It records its
    * body and init and builds the runtime's own Response only if something needs more, so a
-   * string or bytes body goes out with the head in one write, without a stream: Node 20's
+   * string or bytes body goes out with the head in one write, without a stream: a runtime's
    * own `new Response()` alone costs 10–13 µs. `instanceof Response` holds for both kinds.
    * `false` leaves the global alone (responses are then read as streams).
    */
@@ -143,9 +143,9 @@ export interface ServeOptions {
   telemetry?: Telemetry
   /**
    * Serve on an inherited listening socket, by file descriptor (systemd socket activation:
-   * fds start at 3), instead of binding `port`/`hostname`/`unix`. Deno's listen() and
-   * Bun's listen() cannot adopt a descriptor, so on Deno and Bun the socket is served through
-   * their `node:net`.
+   * fds start at 3), instead of binding `port`/`hostname`/`unix`. Where the runtime's own
+   * listen() cannot adopt a descriptor, the driver serves it through the runtime's
+   * compatibility net module (README: Runtime differences).
    */
   fd?: number
   /**
@@ -182,7 +182,7 @@ export interface Server {
    * `shutdownDelay` (the option, or this call's), it keeps serving that long first.
    */
   close(options?: { force?: boolean; shutdownDelay?: number }): Promise<void>
-  /** Sends to every WebSocket subscribed to `topic` (Bun's `server.publish`). */
+  /** Sends to every WebSocket subscribed to `topic` (`server.publish`). */
   publish(topic: string, data: WebSocketSendData, compress?: boolean): number
   /** How many WebSockets are subscribed to `topic`. */
   subscriberCount(topic: string): number

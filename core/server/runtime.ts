@@ -36,8 +36,8 @@ export interface Runtime {
   /** Response compressors (gzip, br, zstd) for the `compression` option; without them it is refused. */
   compression?: CompressionCodecs
   /**
-   * A Node `Buffer` over the same memory as `bytes` (no copy), for WebSocket binary messages
-   * (`binaryType: 'nodebuffer'`, Bun's default). Without it, they arrive as Uint8Array.
+   * A `Buffer` over the same memory as `bytes` (no copy), for WebSocket binary messages
+   * (`binaryType: 'nodebuffer'`, the default). Without it, they arrive as Uint8Array.
    */
   nodeBuffer?: (bytes: Uint8Array) => Uint8Array
   /** Read-only files for the `static` option; without them it is refused. */

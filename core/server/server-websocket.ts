@@ -1,5 +1,5 @@
 /**
- * The socket object the app's WebSocket handlers get (Bun's `ServerWebSocket`): a thin
+ * The socket object the app's WebSocket handlers get (the `ServerWebSocket` of the API shape Portico follows): a thin
  * public face over the session, which owns the engine and the transport.
  * @module
  */

@@ -21,7 +21,7 @@ export interface Listener {
 
 /**
  * A driver's listen function: start accepting, call `onConnection` for each socket. It may
- * resolve later (Node binds asynchronously) and rejects if it cannot listen.
+ * resolve later (a runtime may bind asynchronously) and rejects if it cannot listen.
  */
 export type Listen = (onConnection: (transport: Transport) => void) => Listener | Promise<Listener>
 

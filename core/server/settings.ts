@@ -17,7 +17,7 @@ import { resolveCompression, type CompressionSettings } from './compression.ts'
 import { Topics } from './topics.ts'
 import { resolveWebSocketSettings, type WebSocketSettings } from './websocket-settings.ts'
 
-/** Defaults, as node:http has them where it has them. */
+/** Defaults: the usual HTTP server timeouts (60 s head, 300 s request, 5 s keep-alive). */
 export const DEFAULT_TIMEOUTS: Readonly<{
   headersTimeout: number
   requestTimeout: number

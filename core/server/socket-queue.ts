@@ -1,5 +1,5 @@
 /**
- * Push → pull bridge for callback sockets (Node's 'data' events, Bun's `data` handler): the
+ * Push → pull bridge for callback sockets ('data' events or a `data` handler): the
  * engine pulls with `read()`, the socket pushes with `push()`. When more than
  * `highWaterMark` bytes wait unread, the socket is paused, so a client that sends faster
  * than the app reads fills the kernel buffers (TCP flow control), not our memory.

@@ -1,5 +1,5 @@
 /**
- * Publish/subscribe between the WebSockets of one server (Bun's topics): a message is framed
+ * Publish/subscribe between the WebSockets of one server (the topics of the `serve({ fetch, websocket })` API): a message is framed
  * once and the same bytes are written to every subscriber.
  * @module
  */

@@ -30,7 +30,7 @@ export interface PreparedUpgrade {
 /**
  * Checks that `event` is a WebSocket opening handshake the server can take; null when it is
  * not (no `websocket` handlers, not an upgrade, a body, an invalid key or version…), and
- * the app answers the request itself, as in Bun.
+ * the app answers the request itself.
  */
 export function prepareUpgrade(
   event: RequestEvent,
@@ -45,9 +45,9 @@ export function prepareUpgrade(
   const handshake = validateHandshake(event)
   if (!handshake.ok) return null
   const extra = options?.headers === undefined ? [] : headerList(new Headers(options.headers))
-  // Bun: the app picks a subprotocol by setting Sec-WebSocket-Protocol in the upgrade headers,
-  // and without one Bun confirms the client's first; Deno's upgradeWebSocket (a per-socket
-  // handler) confirms only the one it is given.
+  // The app picks a subprotocol by setting Sec-WebSocket-Protocol in the upgrade headers, and
+  // without one the client's first is confirmed; upgradeWebSocket (a per-socket handler)
+  // confirms only the one it is given.
   const chosen = getHeader(extra, 'sec-websocket-protocol')
   const protocol = chosen !== undefined
     ? splitList(chosen)[0] ?? null

@@ -5,7 +5,7 @@
  * Invariants:
  * - Messages reach `message` one at a time, in wire order: a compressed one is inflated
  *   (injected codec, async) before the next event is read, as context takeover requires.
- *   Handlers are not awaited (Bun does not either); a handler that throws or rejects closes
+ *   Handlers are not awaited; a handler that throws or rejects closes
  *   the socket with 1011.
  * - Writes leave in the order they were made. While a compressed send is being deflated,
  *   later writes queue behind it.

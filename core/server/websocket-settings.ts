@@ -1,12 +1,12 @@
 /**
- * `websocket` handlers and limits resolved once per server, with Bun's defaults.
+ * `websocket` handlers and limits resolved once per server, with the defaults of the API shape Portico follows.
  * @module
  */
 import type { WebSocketHandler } from '../fetch/websocket-api.ts'
 import { DEFAULT_MAX_PAYLOAD_LENGTH } from '../ws/connection.ts'
 import type { DeflateCodecFactory, DeflateOptions } from '../ws/permessage-deflate.ts'
 
-/** Bun's defaults. */
+/** The defaults of that API shape. */
 const DEFAULT_IDLE_TIMEOUT_SECONDS = 120
 const DEFAULT_BACKPRESSURE_LIMIT = 16 * 1024 * 1024
 

@@ -1,10 +1,10 @@
 /**
- * The outgoing bytes of one connection, for sockets that may take only part of a write: Bun's
- * `socket.write` (synchronous; returns the bytes taken, fewer while the send buffer is full,
- * and a `drain` event follows) and Deno's `conn.write` (a promise of the bytes taken). What
- * the socket has not taken waits here in order, neither copied nor joined, and `write()` makes
- * the engine wait (backpressure) while more than `highWaterMark` bytes are queued. Node needs
- * none of this: its sockets buffer on their own and report `drain`.
+ * The outgoing bytes of one connection, for sockets that may take only part of a write: a
+ * synchronous `write` that returns the bytes taken (fewer while the send buffer is full, and a
+ * `drain` event follows), or an asynchronous one that resolves with the bytes taken. What the
+ * socket has not taken waits here in order, neither copied nor joined, and `write()` makes the
+ * engine wait (backpressure) while more than `highWaterMark` bytes are queued. A socket that
+ * buffers on its own and reports `drain` needs none of this.
  *
  * Invariants: `pending[0]` is the only array being written (partly written, or in flight for
  * an async writer); `queued` is the byte count of `pending`; after `fail()` every write and
@@ -25,7 +25,7 @@ const ignore = (): void => {}
 
 /**
  * Marks `promise` handled: a caller that does not await a write (a best-effort 408) must not
- * turn a dead peer into an unhandled rejection, which ends a Deno or Bun process.
+ * turn a dead peer into an unhandled rejection, which ends the process on some runtimes.
  */
 export function handled<T>(promise: Promise<T>): Promise<T> {
   promise.catch(ignore)
@@ -88,7 +88,7 @@ export class WriteQueue {
     return this.flushed()
   }
 
-  /** The socket can take more again (Bun's `drain`): writes what waits. */
+  /** The socket can take more again (its `drain` event): writes what waits. */
   drain(): void {
     if (this.pending.length > 0 && !this.writing) this.pump()
   }

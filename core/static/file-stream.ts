@@ -1,7 +1,7 @@
 /**
  * The pull stream behind `FileSystem.read()`, written once for every driver whose file API
- * is a handle read in order (Node's FileHandle, Deno's FsFile); Bun's `Bun.file().stream()`
- * is one already. The driver gives `open`, this gives the contract `FileSystem.read()`
+ * is a handle read in order; a driver whose file API already gives a stream needs none of
+ * this. The driver gives `open`, this gives the contract `FileSystem.read()`
  * promises: the file opened on the first pull, not before; one chunk read per pull and
  * nothing ahead of the consumer (backpressure, memory at one chunk); chunks filled up to
  * `chunkSize` even when the runtime reads less; an error if the file ends early; the handle

@@ -1,7 +1,7 @@
 /**
  * The file capability a driver gives the static file handler: core opens no file itself
- * (it runs on every runtime and touches no runtime global), so Node's fs, Deno's open() and
- * Bun's file() each implement this in `runtimes/files-*.ts`.
+ * (it runs on every runtime and touches no runtime global), so each driver implements this
+ * with its runtime's file API in `runtimes/files-*.ts`.
  * @module
  */
 

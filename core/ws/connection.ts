@@ -48,7 +48,7 @@ import { isControlOpcode, Opcode } from './opcode.ts'
 import type { DeflateParams } from './permessage-deflate.ts'
 import { isValidUtf8, Utf8Validator } from './utf8.ts'
 
-/** Bun's default, and `ws`'s 100 MiB is more than most apps want to buffer. */
+/** 16 MiB: a common default; 100 MiB is more than most apps want to buffer. */
 export const DEFAULT_MAX_PAYLOAD_LENGTH: number = 16 * 1024 * 1024
 
 /** Options for one connection. */

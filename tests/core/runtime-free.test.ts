@@ -48,6 +48,16 @@ describe('core/ and testing/ are runtime-free', () => {
       expect(hits).toEqual([])
     })
   }
+  // core/ is written against the standard, not a runtime: even its comments describe APIs by
+  // their shape, so that nothing in it reads as tied to one runtime.
+  it('core/ names no runtime, even in comments', () => {
+    const named = files
+      .filter((f) => relative(ROOT, f).startsWith('core/'))
+      .flatMap((f) => readFileSync(f, 'utf8').split('\n').map((line, i) => [`${relative(ROOT, f)}:${i + 1}`, line] as const))
+      .filter(([, line]) => /\b(Bun|Deno|Node)\b|\bnode:[a-z]/.test(line))
+      .map(([where]) => where)
+    expect(named).toEqual([])
+  })
 })
 
 // The bytes walk one way (../shared/TREE.md): protocol engines know no fetch objects and no
