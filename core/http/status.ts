@@ -23,3 +23,8 @@ export const STATUS_TEXT: Readonly<Record<number, string>> = {
   504: 'Gateway Timeout', 505: 'HTTP Version Not Supported', 506: 'Variant Also Negotiates',
   507: 'Insufficient Storage', 508: 'Loop Detected', 510: 'Not Extended', 511: 'Network Authentication Required',
 }
+
+/** 1xx, 204 and 304 responses carry no content, whatever their fields say (RFC 9110 §6.4.1). */
+export function statusHasNoContent(status: number): boolean {
+  return status < 200 || status === 204 || status === 304
+}

@@ -15,6 +15,7 @@
 import { abortRequest, type BodySource, type LightRequest } from '../fetch/light-request.ts'
 import type { LocalAddress } from '../fetch/request-url.ts'
 import { httpDate } from '../http/date.ts'
+import { statusHasNoContent } from '../http/status.ts'
 import { ErrorCode } from '../http2/frame-types.ts'
 import type { Http2Connection } from '../http2/connection.ts'
 import type { ConnectionInfo } from './connection-info.ts'
@@ -223,7 +224,7 @@ export class Http2Stream implements ExchangeStream, BodySource, ResponseSink {
 
   whole(head: ResponseHead, body: Uint8Array | string | null): number | Promise<number> {
     const bytes = typeof body === 'string' ? encoder.encode(body) : body
-    const noBody = this.method === 'HEAD' || bodyless(head.status)
+    const noBody = this.method === 'HEAD' || statusHasNoContent(head.status)
     // A HEAD answered without a body says nothing about the length (RFC 9110 §8.6).
     const length = bytes === null ? (noBody ? null : 0) : bytes.length
     this.respondHead(head, length, noBody || length === 0 || length === null)
@@ -273,10 +274,14 @@ export class Http2Stream implements ExchangeStream, BodySource, ResponseSink {
     const list = head.headers
     let declared = -1
     let hasDate = false
+    const noContent = statusHasNoContent(head.status)
     for (let i = 0; i < list.length; i += 2) {
-      const name = list[i]!.toLowerCase()
+      let name = list[i]!
+      // Only the two names that matter here are compared case-insensitively (no string per
+      // field); the engine lowercases the rest as it encodes them.
+      if (name.length === 14 || name.length === 4) name = name.toLowerCase()
       if (name === 'content-length') {
-        if (length !== null || bodyless(head.status)) continue
+        if (length !== null || noContent) continue
         declared = Number(list[i + 1])
         if (!Number.isSafeInteger(declared) || declared < 0) throw new Error(`invalid Content-Length ${list[i + 1]}`)
       } else if (name === 'date') {
@@ -284,7 +289,7 @@ export class Http2Stream implements ExchangeStream, BodySource, ResponseSink {
       }
       fields.push(name, list[i + 1]!)
     }
-    if (length !== null && !bodyless(head.status)) fields.push('content-length', String(length))
+    if (length !== null && !noContent) fields.push('content-length', String(length))
     if (!hasDate) fields.push('date', httpDate(this.host.now()))
     // Validates everything before queueing anything: a refused head leaves room for a 500.
     this.host.conn.respond(this.id, head.status, fields, endStream)
@@ -323,7 +328,3 @@ export class Http2Stream implements ExchangeStream, BodySource, ResponseSink {
   }
 }
 
-/** 1xx, 204 and 304 responses carry no content (RFC 9110 §6.4.1). */
-function bodyless(status: number): boolean {
-  return status < 200 || status === 204 || status === 304
-}

@@ -291,6 +291,27 @@ describe('HTTP/2 deadlines and shutdown', () => {
     expect(running).toBe(0)
   })
 
+  it('refuses new streams while twice maxConcurrentStreams handlers still run (the client reset them)', async () => {
+    let started = 0
+    // Handlers that ignore the abort: they hold their place until they return.
+    const s = server(() => {
+      started++
+      return new Promise<Response>(() => {})
+    }, { http2: { maxConcurrentStreams: 2 } })
+    const h2 = s.http2()
+    for (let i = 0; i < 4; i++) {
+      const stream = h2.request(`/hang/${i}`)
+      await s.settle()
+      stream.cancel()
+      await s.settle()
+    }
+    expect(started).toBe(4)
+    const refused = h2.request('/one-more')
+    await s.settle()
+    expect([refused.resetCode, started]).toEqual([CODE.REFUSED_STREAM, 4])
+    expect(h2.goaway).toBeNull()
+  })
+
   it('a request body sent after the response is stopped with RST_STREAM(NO_ERROR)', async () => {
     const s = server(() => new Response('early'))
     const h2 = s.http2()
