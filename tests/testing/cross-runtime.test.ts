@@ -23,6 +23,11 @@ describe('portico/testing under every runtime', () => {
     expect(result.raw.slowloris[0]).toMatch(/^HTTP\/1\.1 408 /)
     expect(result.reset).toEqual([250, true, true])
     expect(result.backpressure[2]).toBe(true)
+    // The client's connection window (65,535, shared with the 8-byte answer on stream 1) lets
+    // 65,527 bytes of the 70,000 out; the rest waits for the client to open it again.
+    expect(result.h2.posted).toBe('got 5000')
+    expect(result.h2.held).toBe(65527)
+    expect(result.h2.frames.filter((f: string) => f.startsWith('DATA 3')).reduce((n: number, f: string) => n + Number(f.split(' ')[2]), 0)).toBe(70000)
   })
 
   it('gives the same result under deno', () => {
