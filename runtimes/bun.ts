@@ -4,12 +4,13 @@
  * @module
  */
 import type { App, Server, ServeOptions } from '../core/server/options.ts'
+import { DEFAULT_TIMEOUTS } from '../core/server/settings.ts'
 import { SocketQueue } from '../core/server/socket-queue.ts'
 import type { Transport } from '../core/server/transport.ts'
 import { WriteQueue } from '../core/server/write-queue.ts'
 import { serve as serveNodeNet } from './node.ts'
 import { bunFiles } from './files-bun.ts'
-import { agreedProtocol, alpnProtocols, alpnWireFormat, hostRuntime, listenerAddress, serveWith, tcpTarget } from './shared.ts'
+import { agreedProtocol, alpnProtocols, alpnWireFormat, hostRuntime, listenerAddress, PendingHandshakes, serveWith, tcpTarget } from './shared.ts'
 export type * from '../core/server/options.ts'
 export { upgradeWebSocket, type UpgradeWebSocketOptions, type WebSocketUpgrade } from '../core/fetch/upgrade-websocket.ts'
 export { serveStatic } from './files-bun.ts'
@@ -22,7 +23,7 @@ interface Socket<Data> {
   readonly remotePort: number
   readonly localAddress: string
   readonly localPort: number
-  /** TLS: the agreed protocol (false: none), known in `open` (called after the handshake); null in cleartext. */
+  /** TLS: the agreed protocol (false: none), known once the handshake is done; null in cleartext. */
   readonly alpnProtocol: string | false | null
   /** Bytes taken (maybe fewer than given, 0 when the send buffer is full); -1 once closed. */
   write(bytes: Uint8Array): number
@@ -41,6 +42,8 @@ interface SocketHandler<Data> {
   end(socket: Socket<Data>): void
   error(socket: Socket<Data>, error: Error): void
   close(socket: Socket<Data>, error?: Error): void
+  /** TLS: the handshake is over. With this handler present Bun calls `open` at accept, before it. */
+  handshake?(socket: Socket<Data>, success: boolean, authorizationError: Error | null): void
 }
 // ALPNProtocols: Bun takes the wire format (or a string of it), not node:tls's array of names.
 type ListenOptions<Data> = { tls?: { cert: string; key: string; ALPNProtocols: Uint8Array }; allowHalfOpen: boolean; socket: SocketHandler<Data> }
@@ -120,15 +123,39 @@ class BunTransport implements Transport {
   }
 }
 
+// `socket.data` is unset while a TLS handshake is pending (see `serve`): only close and error can come then.
 const handlers: Omit<SocketHandler<BunTransport>, 'open'> = {
   binaryType: 'uint8array',
   // Copied: Bun does not promise that the chunk's memory stays ours after the callback, and
   // the engine keeps views of what it reads. Pushed after closeWrite too: core discards it.
   data: (socket, data) => socket.data.queue.push(new Uint8Array(data)),
-  drain: (socket) => socket.data.writes.drain(),
-  end: (socket) => socket.data.queue.end(),
-  error: (socket, error) => socket.data.queue.error(error),
-  close: (socket, error) => socket.data.onClose(error),
+  drain: (socket) => socket.data?.writes.drain(),
+  end: (socket) => socket.data?.queue.end(),
+  error: (socket, error) => socket.data?.queue.error(error),
+  close: (socket, error) => socket.data?.onClose(error),
+}
+
+/**
+ * TLS sockets are handed over when their handshake is done, so that the agreed ALPN protocol
+ * is known, within `timeoutMs`. Without a `handshake` handler Bun would call `open` only after
+ * a handshake, and a client that never finishes one would hold its socket where core cannot
+ * time it out.
+ */
+function tlsHandlers(timeoutMs: number, handOver: (socket: Socket<BunTransport>) => void): Pick<SocketHandler<BunTransport>, 'open' | 'handshake' | 'close'> & { closeAll(): void } {
+  const pending = new PendingHandshakes<{ close(): void }>(timeoutMs)
+  const finish = new WeakMap<Socket<BunTransport>, (success: boolean) => void>()
+  return {
+    open: (socket) => {
+      const done = new Promise<void>((resolve, reject) => finish.set(socket, (success) => (success ? resolve() : reject())))
+      pending.start({ close: () => socket.terminate() }, done, () => handOver(socket))
+    },
+    handshake: (socket, success) => finish.get(socket)?.(success),
+    close: (socket, error) => {
+      finish.get(socket)?.(false) // still shaking hands: settles it
+      handlers.close(socket, error)
+    },
+    closeAll: () => pending.closeAll(),
+  }
 }
 
 /**
@@ -145,15 +172,21 @@ export function serve(app: App, options: ServeOptions = {}): Server {
   // inherited socket is served through the node:net driver.
   if (options.fd !== undefined) return serveNodeNet(app, options)
   return serveWith(runtime, app, options, (onConnection) => {
-    const socket = { ...handlers, open: (s: Socket<BunTransport>) => onConnection((s.data = new BunTransport(s))) }
+    const handOver = (s: Socket<BunTransport>): void => onConnection((s.data = new BunTransport(s)))
     const tls = options.tls && { cert: options.tls.cert, key: options.tls.key, ALPNProtocols: alpnWireFormat(alpnProtocols(options)) }
+    const handshakes = tls && tlsHandlers(options.headersTimeout ?? DEFAULT_TIMEOUTS.headersTimeout, handOver)
+    const socket = handshakes ? { ...handlers, ...handshakes } : { ...handlers, open: handOver }
+    const stop = (listener: { stop(): void }) => () => {
+      handshakes?.closeAll()
+      listener.stop()
+    }
     // allowHalfOpen: a client that shuts down its write side after the request still gets the response.
     if (options.unix !== undefined) {
       const listener = Bun.listen<BunTransport>({ unix: options.unix, tls, allowHalfOpen: true, socket })
-      return { address: listenerAddress(options, options.unix), close: () => listener.stop() }
+      return { address: listenerAddress(options, options.unix), close: stop(listener) }
     }
     // reusePort: missing from bun-types 1.4 for listen, but Bun sets SO_REUSEPORT.
     const listener = Bun.listen<BunTransport>({ ...tcpTarget(options), tls, allowHalfOpen: true, reusePort: options.reusePort, socket })
-    return { address: listenerAddress(options, listener), close: () => listener.stop() }
+    return { address: listenerAddress(options, listener), close: stop(listener) }
   })
 }

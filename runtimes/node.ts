@@ -8,6 +8,7 @@ import net from 'node:net'
 import tls from 'node:tls'
 import type { App, Server, ServeOptions } from '../core/server/options.ts'
 import type { Listener } from '../core/server/server.ts'
+import { DEFAULT_TIMEOUTS } from '../core/server/settings.ts'
 import { SocketQueue } from '../core/server/socket-queue.ts'
 import type { Transport } from '../core/server/transport.ts'
 import { handled, socketClosed } from '../core/server/write-queue.ts'
@@ -129,9 +130,14 @@ export function serve(app: App, options: ServeOptions = {}): Server {
     const accept = (socket: net.Socket): void => onConnection(new NodeTransport(socket))
     // allowHalfOpen: a client that half-closes after its request still gets the response,
     // as on Deno and Bun; and after our FIN the socket keeps reading while core lingers.
+    // A TLS handshake gets the head's deadline: node:tls's own default (120 s) would let a client
+    // that never finishes it hold a socket that core, not seeing it yet, cannot time out.
+    const handshakeTimeout = options.headersTimeout ?? DEFAULT_TIMEOUTS.headersTimeout
     const server = options.tls
-      ? tls.createServer({ cert: options.tls.cert, key: options.tls.key, ALPNProtocols: alpnProtocols(options), allowHalfOpen: true })
+      ? tls.createServer({ cert: options.tls.cert, key: options.tls.key, ALPNProtocols: alpnProtocols(options), allowHalfOpen: true, handshakeTimeout })
         .on('secureConnection', accept)
+        // A failed or timed-out handshake is only reported; the socket would stay open.
+        .on('tlsClientError', (_error: Error, socket: tls.TLSSocket) => socket.destroy())
       : net.createServer({ allowHalfOpen: true }).on('connection', accept)
     return new Promise<Listener>((resolve, reject) => {
       server.once('error', reject)

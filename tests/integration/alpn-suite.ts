@@ -67,7 +67,7 @@ function getOver(socket: tls.TLSSocket): Promise<{ status: number; body: string 
 }
 
 /** Registers the ALPN suite for one runtime. */
-export function defineAlpnSuite({ runtime, start, skip }: SuiteOptions): void {
+export function defineAlpnSuite({ runtime, start, skip, stalledHandshakeStaysOpen }: SuiteOptions & { stalledHandshakeStaysOpen?: string }): void {
   const title = skip === undefined ? `TLS ALPN on ${runtime}` : `TLS ALPN on ${runtime} (skipped: ${skip})`
   describe.skipIf(skip !== undefined)(title, () => {
     let fixture: Fixture
@@ -124,6 +124,22 @@ export function defineAlpnSuite({ runtime, start, skip }: SuiteOptions): void {
         expect(socket.alpnProtocol).toBe(false)
         expect(await getOver(socket)).toEqual({ status: 200, body: 'hello' })
       })
+    })
+
+    const bounded = stalledHandshakeStaysOpen === undefined
+    it.skipIf(!bounded)(`closes a connection whose TLS handshake does not finish within headersTimeout (1 s here)${bounded ? '' : ` (not on ${runtime}: ${stalledHandshakeStaysOpen})`}`, async () => {
+      const stalled = net.connect({ host: '127.0.0.1', port: h2 }) // never sends a ClientHello
+      stalled.on('error', () => {}).resume()
+      try {
+        const started = Date.now()
+        await new Promise<void>((resolve, reject) => {
+          const timer = setTimeout(() => reject(new Error('still open after 10 s')), 10_000)
+          stalled.once('close', () => resolve(clearTimeout(timer)))
+        })
+        expect(Date.now() - started).toBeGreaterThanOrEqual(900)
+      } finally {
+        stalled.destroy()
+      }
     })
 
     it('keeps accepting while one client stalls in its handshake and another sends garbage', async () => {
