@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest'
 import type { AccessLogEntry, App } from '../../../core/server/options.ts'
 import { createTestServer, type TestServerOptions } from '../../../testing/mod.ts'
-import { concat, data, headers, GET, rstStream } from '../../helpers/h2-frames.ts'
+import { concat, data, handshake, headers, GET, rstStream } from '../../helpers/h2-frames.ts'
 
 const CODE = { NO_ERROR: 0, PROTOCOL_ERROR: 1, INTERNAL_ERROR: 2, SETTINGS_TIMEOUT: 4, REFUSED_STREAM: 7, CANCEL: 8, ENHANCE_YOUR_CALM: 11 }
 
@@ -82,6 +82,28 @@ describe('HTTP/2 on the test server (h2c with prior knowledge)', () => {
     const body = new Uint8Array(3 * 1024 * 1024 + 17).map((_, i) => (i * 7) % 251)
     const res = await h2.fetch('/upload', { method: 'POST', body })
     expect(await res.text()).toBe(`${body.length} ${body.reduce((a, b) => (a + b) % 65521, 0)}`)
+  })
+
+  it('copies a small DATA payload out of its read, so that it does not pin the whole read buffer; big ones stay views', async () => {
+    const chunks = new Map<string, Uint8Array[]>()
+    const s = server(async (request) => {
+      const seen: Uint8Array[] = []
+      for await (const chunk of request.body!) seen.push(chunk)
+      chunks.set(new URL(request.url).pathname, seen)
+      return new Response('ok')
+    })
+    const conn = s.connect()
+    const post = (path: string) => [':method', 'POST', ':scheme', 'http', ':path', path, ':authority', 'localhost']
+    const big = new Uint8Array(16_000).fill(7)
+    // One read: a 1-byte DATA frame and a 16,000-byte one side by side in a ~16 KB chunk.
+    conn.send(concat(handshake(), headers(1, post('/small')), data(1, 'x', { endStream: true }), headers(3, post('/big')), data(3, big, { endStream: true })))
+    await s.settle()
+    const [small] = chunks.get('/small')!
+    expect([...small!]).toEqual([120])
+    expect(small!.buffer.byteLength).toBe(1) // its own copy: 1 × 8 < the read's size
+    const bigChunks = chunks.get('/big')!
+    expect(bigChunks.reduce((n, c) => n + c.length, 0)).toBe(16_000)
+    expect(bigChunks[0]!.buffer.byteLength).toBeGreaterThan(16_000) // a view into the read, not copied
   })
 
   it('turns an app error into a 500 on its stream; the other streams are served', async () => {
