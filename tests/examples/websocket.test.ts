@@ -7,32 +7,12 @@
  * All servers start in parallel in one beforeAll; every child is killed by PID in afterAll,
  * and every wait has a deadline.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
-import { existsSync } from 'node:fs'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
+import { CLI_RUNTIMES, CliProcesses } from '../helpers/cli-process.ts'
 
-const ROOT = join(import.meta.dirname, '../..')
 const START_MS = 25_000
 const WAIT_MS = 5_000
-
-interface RuntimeCommand {
-  name: 'node' | 'deno' | 'bun'
-  command: string
-  args: string[]
-  missing: string | undefined
-}
-
-function runtime(name: RuntimeCommand['name'], command: string, args: string[]): RuntimeCommand {
-  return { name, command, args, missing: existsSync(command) ? undefined : `${command} does not exist` }
-}
-
-const RUNTIMES: RuntimeCommand[] = [
-  runtime('node', process.execPath, ['bin/portico.mjs']),
-  runtime('deno', join(ROOT, 'node_modules/.bin/deno'), ['run', '-A', 'cli/main.ts']),
-  runtime('bun', join(ROOT, 'node_modules/.bin/bun'), ['cli/main.ts']),
-]
 
 /** A connected `ws` client that records what it receives. */
 interface Client {
@@ -142,57 +122,20 @@ const EXAMPLES: Example[] = [
   },
 ]
 
-const children: ChildProcess[] = []
+const cli = new CliProcesses(START_MS)
 
-/** Spawns the CLI on `file`; resolves with `host:port` from its `Listening on` line. */
-function startCli(runtime: RuntimeCommand, file: string): Promise<string> {
-  const child = spawn(runtime.command, [...runtime.args, file, '--port', '0', '--host', '127.0.0.1'], {
-    cwd: ROOT,
-    env: { ...process.env, NO_COLOR: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  children.push(child)
-  let output = ''
-  return new Promise((resolve, reject) => {
-    const fail = (why: string): void => {
-      clearTimeout(timer)
-      reject(new Error(`${runtime.name} ${file}: ${why}\n--- output ---\n${output}`))
-    }
-    const timer = setTimeout(() => fail(`no Listening line within ${START_MS} ms`), START_MS)
-    child.on('error', (error) => fail(error.message))
-    child.on('exit', (code, signal) => fail(`exited (${code ?? signal}) before listening`))
-    child.stderr!.setEncoding('utf8').on('data', (text: string) => (output += text))
-    child.stdout!.setEncoding('utf8').on('data', (text: string) => {
-      output += text
-      const match = /^Listening on http:\/\/(\S+?)\/?$/m.exec(output)
-      if (match === null) return
-      clearTimeout(timer)
-      resolve(match[1]!)
-    })
-  })
-}
-
-const pairs = RUNTIMES.flatMap((runtime) => EXAMPLES.map((example) => ({ runtime, example, base: undefined as Promise<string> | undefined })))
+const pairs = CLI_RUNTIMES.flatMap((runtime) => EXAMPLES.map((example) => ({ runtime, example, base: undefined as Promise<string> | undefined })))
 
 beforeAll(async () => {
   for (const pair of pairs) {
     if (pair.runtime.missing !== undefined) continue
-    pair.base = startCli(pair.runtime, pair.example.file)
+    pair.base = cli.start(pair.runtime, pair.example.file).then((url) => new URL(url).host)
     pair.base.catch(() => {}) // reported by the pair's test
   }
   await Promise.allSettled(pairs.map((pair) => pair.base))
 }, START_MS + 5_000)
 
-afterAll(() => {
-  for (const child of children.splice(0)) {
-    if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) continue
-    try {
-      process.kill(child.pid, 'SIGKILL')
-    } catch {
-      // Exited between the check and the kill.
-    }
-  }
-})
+afterAll(() => cli.killAll())
 
 for (const pair of pairs) {
   describe.skipIf(pair.runtime.missing !== undefined)(`${pair.example.file} on ${pair.runtime.name}`, () => {

@@ -6,34 +6,11 @@
  * All servers start in parallel in one beforeAll, so the file costs about one cold start.
  * Every child is killed by PID in afterAll; every wait has a deadline.
  */
-import { spawn } from 'node:child_process'
-import type { ChildProcess } from 'node:child_process'
-import { existsSync } from 'node:fs'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ROOT } from './suite.ts'
+import { CLI_RUNTIMES, CliProcesses, type RuntimeCommand } from '../helpers/cli-process.ts'
 
 const START_MS = 25_000
 const REQUEST_MS = 5_000
-
-interface RuntimeCommand {
-  name: 'node' | 'deno' | 'bun'
-  command: string
-  args: string[]
-  /** Why this runtime cannot run here, if it cannot. */
-  missing: string | undefined
-}
-
-function runtime(name: RuntimeCommand['name'], command: string, args: string[], binary?: string): RuntimeCommand {
-  const missing = [binary, join(ROOT, `runtimes/${name}.ts`)].find((file) => file !== undefined && !existsSync(file))
-  return { name, command, args, missing: missing && `${missing} does not exist` }
-}
-
-const RUNTIMES: RuntimeCommand[] = [
-  runtime('node', process.execPath, ['bin/portico.mjs']),
-  runtime('deno', join(ROOT, 'node_modules/.bin/deno'), ['run', '-A', 'cli/main.ts'], join(ROOT, 'node_modules/.bin/deno')),
-  runtime('bun', join(ROOT, 'node_modules/.bin/bun'), ['cli/main.ts'], join(ROOT, 'node_modules/.bin/bun')),
-]
 
 /** One request/assertion pair, run against a server's base URL (no trailing slash). */
 interface Case {
@@ -225,35 +202,7 @@ const APPS: AppUnderTest[] = [
   { name: 'web-service', file: 'examples/web-service.ts', cases: webServiceCases },
 ]
 
-const children: ChildProcess[] = []
-
-/** Spawns the CLI on `file`; resolves with the base URL from its `Listening on` line. */
-function startCli(runtime: RuntimeCommand, file: string): Promise<string> {
-  const child = spawn(runtime.command, [...runtime.args, file, '--port', '0', '--host', '127.0.0.1'], {
-    cwd: ROOT,
-    env: { ...process.env, NO_COLOR: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  children.push(child)
-  let output = ''
-  return new Promise((resolve, reject) => {
-    const fail = (why: string): void => {
-      clearTimeout(timer)
-      reject(new Error(`${runtime.name} ${file}: ${why}\n--- output ---\n${output}`))
-    }
-    const timer = setTimeout(() => fail(`no Listening line within ${START_MS} ms`), START_MS)
-    child.on('error', (error) => fail(error.message))
-    child.on('exit', (code, signal) => fail(`exited (${code ?? signal}) before listening`))
-    child.stderr!.setEncoding('utf8').on('data', (text: string) => (output += text))
-    child.stdout!.setEncoding('utf8').on('data', (text: string) => {
-      output += text
-      const match = /^Listening on (http:\/\/\S+)$/m.exec(output)
-      if (match === null) return
-      clearTimeout(timer)
-      resolve(match[1]!)
-    })
-  })
-}
+const cli = new CliProcesses(START_MS)
 
 interface Pair {
   app: AppUnderTest
@@ -262,29 +211,20 @@ interface Pair {
   base?: Promise<string>
 }
 
-const pairs: Pair[] = RUNTIMES.flatMap((runtime) =>
+const pairs: Pair[] = CLI_RUNTIMES.flatMap((runtime) =>
   APPS.map((app) => ({ app, runtime, skip: runtime.missing ?? app.skip?.[runtime.name] })),
 )
 
 beforeAll(async () => {
   for (const pair of pairs) {
     if (pair.skip !== undefined) continue
-    pair.base = startCli(pair.runtime, pair.app.file)
+    pair.base = cli.start(pair.runtime, pair.app.file)
     pair.base.catch(() => {}) // Reported by each of the pair's tests instead.
   }
   await Promise.allSettled(pairs.map((pair) => pair.base))
 }, START_MS + 5_000)
 
-afterAll(() => {
-  for (const child of children.splice(0)) {
-    if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) continue
-    try {
-      process.kill(child.pid, 'SIGKILL')
-    } catch {
-      // Exited between the check and the kill.
-    }
-  }
-})
+afterAll(() => cli.killAll())
 
 for (const pair of pairs) {
   describe.skipIf(pair.skip !== undefined)(`${pair.app.name} on ${pair.runtime.name}${pair.skip ? ` (${pair.skip})` : ''}`, () => {
