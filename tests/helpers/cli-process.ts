@@ -32,8 +32,11 @@ export const CLI_RUNTIMES: readonly RuntimeCommand[] = [
 /** CLI children started by one suite; `killAll()` in its afterAll. */
 export class CliProcesses {
   private readonly children: ChildProcess[] = []
+  private readonly startMs: number
 
-  constructor(private readonly startMs: number) {}
+  constructor(startMs: number) {
+    this.startMs = startMs
+  }
 
   /** Spawns the CLI on `file` (relative to the repository); resolves with the base URL of its `Listening on` line, no trailing slash. */
   start(runtime: RuntimeCommand, file: string): Promise<string> {

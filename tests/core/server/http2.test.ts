@@ -88,7 +88,8 @@ describe('HTTP/2 on the test server (h2c with prior knowledge)', () => {
     const chunks = new Map<string, Uint8Array[]>()
     const s = server(async (request) => {
       const seen: Uint8Array[] = []
-      for await (const chunk of request.body!) seen.push(chunk)
+      const reader = request.body!.getReader()
+      for (let read = await reader.read(); !read.done; read = await reader.read()) seen.push(read.value)
       chunks.set(new URL(request.url).pathname, seen)
       return new Response('ok')
     })
