@@ -35,12 +35,15 @@ server.ready().then(() => console.log('listening'), (e) => console.log(e.name + 
 `
 
 describe('telemetry: true from the built package', () => {
-  mkdirSync(join(ROOT, '.tmp'), { recursive: true })
-  const build = mkdtempSync(join(ROOT, '.tmp/otel-dist-'))
-  const dist = join(build, 'dist')
-  const project = mkdtempSync(join(tmpdir(), 'portico-no-otel-'))
+  let build = ''
+  let dist = ''
+  let project = ''
 
   beforeAll(() => {
+    mkdirSync(join(ROOT, '.tmp'), { recursive: true })
+    build = mkdtempSync(join(ROOT, '.tmp/otel-dist-'))
+    dist = join(build, 'dist')
+    project = mkdtempSync(join(tmpdir(), 'portico-no-otel-'))
     execFileSync(join(ROOT, 'node_modules/.bin/tsup'), ['--silent', '--out-dir', dist], { cwd: ROOT, stdio: 'ignore', timeout: 120_000 })
     // A project whose node_modules has portico (and tsx, its dependency) but not the peer.
     const portico = join(project, 'node_modules/portico')
@@ -55,8 +58,8 @@ describe('telemetry: true from the built package', () => {
     writeFileSync(join(project, 'app.js'), "export default () => new Response('x')\n")
   }, 180_000)
   afterAll(() => {
-    rmSync(build, { recursive: true, force: true })
-    rmSync(project, { recursive: true, force: true })
+    if (build !== '') rmSync(build, { recursive: true, force: true })
+    if (project !== '') rmSync(project, { recursive: true, force: true })
   })
 
   for (const format of ['esm', 'cjs']) {
