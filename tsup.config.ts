@@ -29,6 +29,6 @@ export default defineConfig([{
   clean: false,
   target: 'es2022',
   platform: 'neutral',
-  external: [/^node:/, 'bun'],
+  external: [/^node:/, 'bun', /^@opentelemetry\//], // imported only for --otel
   outDir: 'dist',
 }])

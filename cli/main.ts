@@ -20,6 +20,7 @@ import type { App, ServeOptions, Server } from '../core/server/options.ts'
 import { detectRuntime } from '../runtimes/shared.ts'
 import { missingPermissions, readEnv, type DenoNeed } from '../supervisor/deno-permissions.ts'
 import { exitWorker, isWorker, serveWorker } from '../supervisor/worker.ts'
+import { loadOpenTelemetry } from '../telemetry/load-otel.ts'
 import { formatCommonLog, formatJsonLog } from './access-log.ts'
 import { formatUsage, parseArgs, UsageError, type CliArgs } from './args.ts'
 import { describeListenError, type ListenTarget } from './listen-check.ts'
@@ -27,13 +28,6 @@ import { AppLoadError, describeError, formatAppLoadError, loadApp } from './load
 import { childArgs, freePort, runSupervisor } from './supervise.ts'
 import { readTlsFiles, TlsFileError } from './tls-files.ts'
 import { projectRoot, runWatcher } from './watch.ts'
-
-/**
- * portico/otel, loaded only for `--otel`: the source beside this file, or dist/otel.js in the
- * built package. Computed, so that the CLI bundle does not inline it: inlined, its import of
- * @opentelemetry/api (an optional peer) would become a static import every user needs.
- */
-const OTEL_MODULE = import.meta.url.endsWith('.ts') ? '../telemetry/otel.ts' : './otel.js'
 
 /** gunicorn's `graceful_timeout` is 30 s; workers mode follows it (one process keeps 10 s). */
 const WORKERS_GRACEFUL_TIMEOUT = 30_000
@@ -113,9 +107,11 @@ async function main(argv: readonly string[]): Promise<void> {
   const driver = await loadDriver()
   if (args.otel) {
     try {
-      options.telemetry = ((await import(OTEL_MODULE)) as typeof import('../telemetry/otel.ts')).otel()
+      // What `telemetry: true` loads, loaded here so that a missing @opentelemetry/api is a
+      // command-line error (exit 2) before listening, not a failed listen.
+      options.telemetry = await loadOpenTelemetry()
     } catch (error) {
-      const message = `--otel needs @opentelemetry/api (npm install @opentelemetry/api, then register an SDK): ${describeError(error)}`
+      const message = `--otel: ${describeError(error)}`
       if (worker) return exitWorker(message)
       fail(message, 2)
     }

@@ -1,9 +1,9 @@
 /**
  * What the three drivers (and the CLI and supervisor) have in common: which runtime is
  * running, the clock, timers and console that Node, Deno and Bun all provide as globals
- * (handed to core as a `Runtime`, since core may not touch globals), the part of `serve()`
- * that is not about sockets (defaults, the light `Response`, the listen address), and TLS's
- * ALPN offer and handshakes.
+ * (handed to core as a `Runtime`, since core may not touch globals, with OpenTelemetry for
+ * `telemetry: true`), the part of `serve()` that is not about sockets (defaults, the light
+ * `Response`, the listen address), and TLS's ALPN offer and handshakes.
  * @module
  */
 import { Buffer } from 'node:buffer'
@@ -13,10 +13,14 @@ import type { Runtime } from '../core/server/runtime.ts'
 import { formatUrl, startServer, type Listener } from '../core/server/server.ts'
 import type { Transport } from '../core/server/transport.ts'
 import type { FileSystem } from '../core/static/file-system.ts'
+import { loadOpenTelemetry } from '../telemetry/load-otel.ts'
 import { zlibCompression } from './zlib-compression.ts'
 import { zlibCodec } from './zlib-deflate.ts'
 
-/** A `Runtime` backed by the host's `Date.now`, `setInterval`, `console` and node:zlib, and the driver's files. */
+/**
+ * A `Runtime` backed by the host's `Date.now`, `setInterval`, `console` and node:zlib, the
+ * driver's files, and OpenTelemetry for `telemetry: true`.
+ */
 export function hostRuntime(name: string, files?: FileSystem): Runtime {
   return {
     name,
@@ -33,6 +37,7 @@ export function hostRuntime(name: string, files?: FileSystem): Runtime {
     compression: zlibCompression,
     nodeBuffer: (bytes) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
     files,
+    telemetry: loadOpenTelemetry,
   }
 }
 

@@ -137,10 +137,14 @@ export interface ServeOptions {
    */
   healthPath?: string
   /**
-   * Observes every request and connection (OpenTelemetry: `otel()` from `portico/otel`).
-   * Default: none, at the cost of one check per request.
+   * Observes every request and connection. `true`: OpenTelemetry through the global providers
+   * of `@opentelemetry/api` (an optional peer dependency, imported only then; a no-op until an
+   * SDK is registered), loaded before the server listens: if it cannot be imported, `ready()`
+   * rejects with an error that says to install it. `otel({ … })` from `portico/otel` chooses
+   * the providers; any other `Telemetry` is used as it is. Default (`false`): none, at the
+   * cost of one check per request.
    */
-  telemetry?: Telemetry
+  telemetry?: Telemetry | boolean
   /**
    * Serve on an inherited listening socket, by file descriptor (systemd socket activation:
    * fds start at 3), instead of binding `port`/`hostname`/`unix`. Where the runtime's own

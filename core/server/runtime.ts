@@ -6,6 +6,7 @@
 import type { FileSystem } from '../static/file-system.ts'
 import type { DeflateCodecFactory } from '../ws/permessage-deflate.ts'
 import type { CompressionCodecs } from './compression.ts'
+import type { Telemetry } from './telemetry.ts'
 
 /** Timers, injected so that core reads no global clock and tests can use a virtual one. */
 export interface Timers {
@@ -42,4 +43,10 @@ export interface Runtime {
   nodeBuffer?: (bytes: Uint8Array) => Uint8Array
   /** Read-only files for the `static` option; without them it is refused. */
   files?: FileSystem
+  /**
+   * The telemetry `ServeOptions.telemetry: true` stands for (the drivers: OpenTelemetry, its
+   * API module imported only then). Called once, before listening; a rejection fails
+   * `ready()`. Without it, `telemetry: true` is refused.
+   */
+  telemetry?: () => Promise<Telemetry>
 }

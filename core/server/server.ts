@@ -7,7 +7,7 @@
  */
 import type { App, Server, ServerAddress, ServeOptions } from './options.ts'
 import { ConnectionLoop } from './connection-loop.ts'
-import { resolveSettings } from './settings.ts'
+import { loadTelemetry, resolveSettings } from './settings.ts'
 import { toPayload } from './server-websocket.ts'
 import type { Runtime } from './runtime.ts'
 import type { Transport } from './transport.ts'
@@ -43,7 +43,7 @@ export function startServer(app: App, options: ServeOptions, runtime: Runtime, l
   }, Math.min(1000, Math.max(10, Math.floor(shortest / 4))))
 
   let listener: Listener | null = null
-  const listening = Promise.resolve()
+  const listening = loadTelemetry(settings, options)
     .then(() =>
       listen((transport) => {
         const telemetry = settings.telemetry

@@ -63,7 +63,7 @@ export interface ServerSettings {
   maxConnections: number
   /** ms a graceful close keeps serving before it stops listening. */
   shutdownDelay: number
-  /** The observer of requests and connections, or null. */
+  /** The observer of requests and connections, or null (set before listening for `telemetry: true`). */
   telemetry: Telemetry | null
   /** Response compression; null when off (then it costs nothing per request). */
   compression: CompressionSettings | null
@@ -96,7 +96,7 @@ export function resolveSettings(app: App, options: ServeOptions, runtime: Runtim
     admission: new Admission(positiveOption('maxConcurrentRequests', options.maxConcurrentRequests) ?? 0, checkHealthPath(options.healthPath)),
     maxConnections: positiveOption('maxConnections', options.maxConnections) ?? Infinity,
     shutdownDelay: options.shutdownDelay ?? 0,
-    telemetry: options.telemetry ?? null,
+    telemetry: typeof options.telemetry === 'object' ? options.telemetry : null,
     compression: resolveCompression(options.compression, runtime.compression),
     http2: options.http2 === false ? null : resolveHttp2Limits(options.http2 === true ? undefined : options.http2),
   }
@@ -107,7 +107,16 @@ export function resolveSettings(app: App, options: ServeOptions, runtime: Runtim
   if (settings.proxyProtocol && settings.trustedProxies === null) {
     throw new TypeError('proxyProtocol needs trustProxy: the PROXY header is accepted only from trusted proxies')
   }
+  if (options.telemetry === true && runtime.telemetry === undefined) throw new TypeError('telemetry: true needs a runtime with telemetry (Runtime.telemetry)')
   return settings
+}
+
+/**
+ * Sets `settings.telemetry` for `telemetry: true` from the runtime's (an import, so async);
+ * resolves at once otherwise. The server listens only after it, so every request is observed.
+ */
+export async function loadTelemetry(settings: ServerSettings, options: ServeOptions): Promise<void> {
+  if (options.telemetry === true) settings.telemetry = await settings.runtime.telemetry!()
 }
 
 /** A limit that must be a positive integer when given. */

@@ -196,6 +196,15 @@ export function defineCliSuite(target: CliCommand): void {
       expect(await listening(flagged)).not.toBe(`http://127.0.0.1:${port}`)
     }, LONG)
 
+    it('--otel observes every request (@opentelemetry/api from the checkout), alone and with --workers 2', async () => {
+      // The observation portico/otel leaves on each request it observes (for setRoute).
+      const observed = write('app.ts', "export default { fetch: (request: Request): Response => new Response(String(Object.getOwnPropertySymbols(request).includes(Symbol.for('portico.otel.observation')))) }\n")
+      for (const workers of [[], ['--workers', '2']]) {
+        const run = start([observed, '--otel', '--port', '0', '--host', '127.0.0.1', ...workers])
+        expect(await (await fetch(await listening(run))).text()).toBe('true')
+      }
+    }, LONG)
+
     it('serves h2c beside HTTP/1.1 with --workers 2, and HTTP/1.1 only with --no-http2', async () => {
       const run = start([app('both'), '--port', '0', '--host', '127.0.0.1', '--workers', '2'])
       const url = await listening(run)

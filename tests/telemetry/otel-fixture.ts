@@ -1,9 +1,11 @@
 // Run under node, deno or bun by otel.test.ts: registers the real OpenTelemetry SDK (in-memory
-// exporters, AsyncLocalStorage context), serves an app with `telemetry: otel()`, sends it a
+// exporters, AsyncLocalStorage context), serves an app with `telemetry: otel({ meterProvider })`
+// or, given the argument `true`, with `telemetry: true` and the meter provider registered
+// globally (the drivers then import @opentelemetry/api themselves), sends it a
 // traced request, a throwing one, an aborted one and a WebSocket upgrade, then prints what
 // the exporters got as one JSON line.
 import { connect } from 'node:net'
-import { context, propagation, trace } from '@opentelemetry/api'
+import { context, metrics as otelMetrics, propagation, trace } from '@opentelemetry/api'
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks'
 import { W3CTraceContextPropagator } from '@opentelemetry/core'
 import { AggregationTemporality, InMemoryMetricExporter, MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics'
@@ -18,6 +20,8 @@ propagation.setGlobalPropagator(new W3CTraceContextPropagator())
 const metricExporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE)
 const reader = new PeriodicExportingMetricReader({ exporter: metricExporter, exportIntervalMillis: 3_600_000 })
 const meterProvider = new MeterProvider({ readers: [reader] })
+const telemetryTrue = process.argv.includes('true')
+if (telemetryTrue) otelMetrics.setGlobalMeterProvider(meterProvider)
 
 const appTracer = trace.getTracer('app')
 let abortedSeen: () => void
@@ -49,7 +53,7 @@ const server = serve(
     hostname: '127.0.0.1',
     onListen: () => {},
     log: () => {},
-    telemetry: otel({ meterProvider }),
+    telemetry: telemetryTrue ? true : otel({ meterProvider }),
     websocket: { message: () => {} },
   },
 )

@@ -1,6 +1,7 @@
 // portico/otel with the real OpenTelemetry SDK (in-memory exporters, AsyncLocalStorage context
-// manager) under node, deno and bun: otel-fixture.ts serves and requests, this checks the spans
-// and metrics against the HTTP server semantic conventions.
+// manager) under node, deno and bun, as `telemetry: otel({ meterProvider })` and as
+// `telemetry: true` (the global providers): otel-fixture.ts serves and requests, this checks
+// the spans and metrics against the HTTP server semantic conventions.
 import { execFileSync } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
 import { RUNTIMES } from '../clients/runtimes.ts'
@@ -33,11 +34,12 @@ interface FixtureResult {
 const SERVER = 1 // SpanKind.SERVER
 const ERROR = 2 // SpanStatusCode.ERROR
 
-for (const runtime of RUNTIMES) {
-  describe.skipIf(runtime.skip !== undefined)(`portico/otel under ${runtime.name}`, () => {
+for (const runtime of RUNTIMES) for (const telemetry of ['otel()', 'true'] as const) {
+  describe.skipIf(runtime.skip !== undefined)(`telemetry: ${telemetry} under ${runtime.name}`, () => {
     let result: FixtureResult
     const run = (): FixtureResult => {
-      const output = execFileSync(runtime.command, runtime.args('tests/telemetry/otel-fixture.ts'), { cwd: ROOT, encoding: 'utf8', timeout: 60_000 })
+      const args = [...runtime.args('tests/telemetry/otel-fixture.ts'), ...(telemetry === 'true' ? ['true'] : [])]
+      const output = execFileSync(runtime.command, args, { cwd: ROOT, encoding: 'utf8', timeout: 60_000 })
       return (result ??= JSON.parse(output.trim().split('\n').at(-1)!) as FixtureResult)
     }
     const serverSpan = (path: string): ExportedSpan => run().spans.find((s) => s.kind === SERVER && s.attributes['url.path'] === path)!
