@@ -83,7 +83,8 @@ export function startSession(prepared: PreparedUpgrade, handOver: HandOver): Web
     transport: handOver.transport,
     rest: handOver.rest,
     pendingRead: handOver.pendingRead,
-    engine: new WebSocketConnection({ maxPayloadLength: ws.maxPayloadLength, permessageDeflate: prepared.deflate }),
+    // ownsInput: a driver never reuses the memory of a chunk it handed out (Transport.read).
+    engine: new WebSocketConnection({ maxPayloadLength: ws.maxPayloadLength, permessageDeflate: prepared.deflate, ownsInput: true }),
     codec,
     data: prepared.data,
     remoteAddress: handOver.remoteAddress,

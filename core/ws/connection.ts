@@ -13,7 +13,11 @@
  * `finishMessage()` inflates them with the injected codec in the async layer above.
  *
  * Invariants:
- * - Events own their bytes; input chunks are only read (`ByteQueue`).
+ * - Events own their bytes; input chunks are only read (`ByteQueue`), unless the caller
+ *   hands them over (`ownsInput`): then a message that is one frame lying whole in one
+ *   chunk is unmasked in place and handed out as a view of the chunk (no allocation, no
+ *   copy), if that view keeps at most `MAX_RETAINED_RATIO`× its size of memory alive;
+ *   otherwise it is copied out as usual.
  * - Memory per connection: the unparsed input the caller passed in, at most 14 header
  *   bytes, and the message being assembled, which the parser keeps within
  *   `maxPayloadLength` (1009 from the header alone) and `MessageBuffer` within twice what
@@ -61,7 +65,22 @@ export interface WebSocketOptions {
   maxPayloadLength?: number
   /** permessage-deflate parameters from the handshake (`negotiateDeflate()`), or null. */
   permessageDeflate?: DeflateParams | null
+  /**
+   * The chunks given to `receive()` are the engine's from then on: nothing else reads or
+   * reuses their memory (a socket driver's fresh read buffers). The engine may then unmask
+   * payloads in place and hand out messages as views of the chunks. Default false: chunks
+   * are only read, so the caller may reuse them.
+   */
+  ownsInput?: boolean
 }
+
+/**
+ * A message handed out as a view of an input chunk keeps the chunk's whole buffer alive as
+ * long as the app holds it: allowed while that buffer is at most this many times the message
+ * (a read of several pipelined messages; the same order as a pooled Buffer's slab). A
+ * smaller message is copied out. Text never escapes as bytes: it is decoded.
+ */
+const MAX_RETAINED_RATIO = 8
 
 const EMPTY = new Uint8Array(0)
 const encoder = new TextEncoder()
@@ -72,6 +91,7 @@ export class WebSocketConnection {
   readonly maxPayloadLength: number
   /** Negotiated permessage-deflate parameters, or null. */
   readonly permessageDeflate: DeflateParams | null
+  private readonly ownsInput: boolean
   private current: WebSocketState = 'open'
   private readonly queue = new ByteQueue()
   private eof = false
@@ -96,6 +116,7 @@ export class WebSocketConnection {
     if (!(max >= 0)) throw new RangeError('maxPayloadLength must be a number ≥ 0')
     this.maxPayloadLength = max
     this.permessageDeflate = options.permessageDeflate ?? null
+    this.ownsInput = options.ownsInput === true
     this.parser = new FrameParser({ maxPayloadLength: max, permessageDeflate: this.permessageDeflate !== null })
   }
 
@@ -175,6 +196,14 @@ export class WebSocketConnection {
     const incoming = Math.min(parser.remaining, this.queue.length)
     if (incoming === 0) return false
     const message = this.message
+    if (this.ownsInput && message.length === 0 && frame.fin && frame.opcode !== Opcode.continuation && this.liesWhole(frame)) {
+      // The whole message, in one chunk that is ours: unmask it where it is.
+      message.adopt(parser.unmaskInPlace(this.queue))
+      if (this.utf8 !== null && !this.utf8.write(message.bytes, 0, message.length)) {
+        throw new FrameError('invalid-utf8', 'text message is not UTF-8', CloseCode.invalidPayload)
+      }
+      return true
+    }
     message.reserve(incoming, parser.remaining)
     const start = message.length
     message.length += parser.readPayload(this.queue, message.bytes, start)
@@ -183,6 +212,14 @@ export class WebSocketConnection {
       throw new FrameError('invalid-utf8', 'text message is not UTF-8', CloseCode.invalidPayload)
     }
     return parser.remaining === 0
+  }
+
+  /** The rest of `frame` is in the front chunk, and a view of it would not pin too much memory. */
+  private liesWhole(frame: FrameHeader): boolean {
+    const remaining = this.parser.remaining
+    if (this.queue.frontLength() < remaining) return false
+    if (frame.opcode === Opcode.text || frame.rsv1) return true
+    return this.queue.frontRetained() <= MAX_RETAINED_RATIO * remaining
   }
 
   private endFrame(frame: FrameHeader): WebSocketEvent | null {
