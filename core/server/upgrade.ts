@@ -12,6 +12,7 @@ import { WebSocketConnection } from '../ws/connection.ts'
 import { acceptHandshake, isWebSocketUpgrade, validateHandshake } from '../ws/handshake.ts'
 import type { DeflateParams } from '../ws/permessage-deflate.ts'
 import type { ServerSettings } from './settings.ts'
+import { allocateSharedFrame } from './shared-frame-buffer.ts'
 import type { Transport } from './transport.ts'
 import { WebSocketSession } from './websocket-session.ts'
 import { resolveWebSocketSettings, type WebSocketSettings } from './websocket-settings.ts'
@@ -83,8 +84,12 @@ export function startSession(prepared: PreparedUpgrade, handOver: HandOver): Web
     transport: handOver.transport,
     rest: handOver.rest,
     pendingRead: handOver.pendingRead,
-    // ownsInput: a driver never reuses the memory of a chunk it handed out (Transport.read).
-    engine: new WebSocketConnection({ maxPayloadLength: ws.maxPayloadLength, permessageDeflate: prepared.deflate, ownsInput: true }),
+    engine: new WebSocketConnection({
+      maxPayloadLength: ws.maxPayloadLength,
+      permessageDeflate: prepared.deflate,
+      ownsInput: true, // a driver never reuses the memory of a chunk it handed out (Transport.read)
+      allocateFrame: handOver.transport.writesAtOnce === true ? allocateSharedFrame : undefined,
+    }),
     codec,
     data: prepared.data,
     remoteAddress: handOver.remoteAddress,

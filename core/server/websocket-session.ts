@@ -28,6 +28,7 @@ import { NEED_DATA, type MessageOpcode, type WebSocketSendEvent } from '../ws/ev
 import { finishMessage } from '../ws/finish-message.ts'
 import type { DeflateCodec } from '../ws/permessage-deflate.ts'
 import { lingeringClose } from './linger.ts'
+import { isSharedFrame, releaseFrameBuffer } from './shared-frame-buffer.ts'
 import type { Runtime } from './runtime.ts'
 import { PorticoWebSocket, type SocketSession } from './server-websocket.ts'
 import type { Topics } from './topics.ts'
@@ -316,6 +317,7 @@ export class WebSocketSession implements SocketSession {
         this.flushCorked()
         return this.writeInOrder(bytes)
       }
+      if (isSharedFrame(bytes)) releaseFrameBuffer() // the cork holds it now
       parts.push(bytes)
       this.corkedBytes += bytes.length
       if (this.corkedBytes >= CORK_BYTES) this.flushCorked()
@@ -342,6 +344,7 @@ export class WebSocketSession implements SocketSession {
   /** Behind a pending deflate if there is one, else at once. */
   private writeInOrder(bytes: Uint8Array): number {
     if (this.chain === null) return this.writeNow(bytes)
+    if (isSharedFrame(bytes)) releaseFrameBuffer() // held until the deflate ahead of it is written
     this.pending += bytes.length
     this.enqueue(() => {
       this.pending -= bytes.length
@@ -370,10 +373,12 @@ export class WebSocketSession implements SocketSession {
     try {
       pending = this.transport.write(bytes)
     } catch {
+      if (isSharedFrame(bytes)) releaseFrameBuffer()
       this.end(CloseCode.abnormal, '', true)
       return 0
     }
     if (pending === undefined) return bytes.length
+    if (isSharedFrame(bytes)) releaseFrameBuffer() // the transport kept part of it
     this.pending += bytes.length
     pending.then(() => {
       this.pending -= bytes.length

@@ -46,7 +46,7 @@ import {
   type WebSocketState,
 } from './events.ts'
 import { FrameParser, type FrameHeader } from './frame-parser.ts'
-import { encodeControlFrame, encodeMessage } from './frame-serializer.ts'
+import { encodeControlFrame, encodeMessage, type FrameAllocator } from './frame-serializer.ts'
 import { MessageBuffer } from './message-buffer.ts'
 import { isControlOpcode, Opcode } from './opcode.ts'
 import type { DeflateParams } from './permessage-deflate.ts'
@@ -72,6 +72,11 @@ export interface WebSocketOptions {
    * are only read, so the caller may reuse them.
    */
   ownsInput?: boolean
+  /**
+   * Where `send()` builds an unfragmented data frame of `size` bytes: a new array by
+   * default. A caller that knows when its writes are done with an array may reuse one.
+   */
+  allocateFrame?: FrameAllocator
 }
 
 /**
@@ -92,6 +97,7 @@ export class WebSocketConnection {
   /** Negotiated permessage-deflate parameters, or null. */
   readonly permessageDeflate: DeflateParams | null
   private readonly ownsInput: boolean
+  private readonly allocateFrame: FrameAllocator | undefined
   private current: WebSocketState = 'open'
   private readonly queue = new ByteQueue()
   private eof = false
@@ -117,6 +123,7 @@ export class WebSocketConnection {
     this.maxPayloadLength = max
     this.permessageDeflate = options.permessageDeflate ?? null
     this.ownsInput = options.ownsInput === true
+    this.allocateFrame = options.allocateFrame
     this.parser = new FrameParser({ maxPayloadLength: max, permessageDeflate: this.permessageDeflate !== null })
   }
 
@@ -309,7 +316,7 @@ export class WebSocketConnection {
           throw new LocalWebSocketError('invalid-event', 'fragmentSize must be a positive integer')
         }
         const opcode = event.opcode === 'text' ? Opcode.text : Opcode.binary
-        return encodeMessage(opcode, data, { compressed, fragmentSize: size })
+        return encodeMessage(opcode, data, { compressed, fragmentSize: size, allocate: this.allocateFrame })
       }
       case 'ping':
       case 'pong': {

@@ -65,9 +65,14 @@ export function encodeFrameHeader(opcode: OpcodeValue, length: number, flags: Fr
   return out
 }
 
-/** One whole frame: header and payload. */
-export function encodeFrame(opcode: OpcodeValue, payload: Uint8Array, flags: FrameFlags = {}): Uint8Array {
-  const out = new Uint8Array(headerLength(payload.length) + payload.length)
+/** Where a frame of `size` bytes is built: a new array unless the caller has memory to reuse. */
+export type FrameAllocator = (size: number) => Uint8Array
+
+const newBytes: FrameAllocator = (size) => new Uint8Array(size)
+
+/** One whole frame: header and payload, in an array from `allocate` (a new one by default). */
+export function encodeFrame(opcode: OpcodeValue, payload: Uint8Array, flags: FrameFlags = {}, allocate: FrameAllocator = newBytes): Uint8Array {
+  const out = allocate(headerLength(payload.length) + payload.length)
   copyPayload(out, headerLength(payload.length), payload)
   writeHeader(out, 0, opcode, payload.length, flags.fin ?? true, flags.rsv1 ?? false)
   return out
@@ -81,11 +86,11 @@ export function encodeFrame(opcode: OpcodeValue, payload: Uint8Array, flags: Fra
 export function encodeMessage(
   opcode: typeof Opcode.text | typeof Opcode.binary,
   payload: Uint8Array,
-  options: { compressed?: boolean; fragmentSize?: number } = {},
+  options: { compressed?: boolean; fragmentSize?: number; allocate?: FrameAllocator } = {},
 ): Uint8Array {
   const size = options.fragmentSize ?? Infinity
   if (size !== Infinity && !(Number.isInteger(size) && size >= 1)) throw new RangeError('fragmentSize must be a positive integer')
-  if (payload.length <= size) return encodeFrame(opcode, payload, { rsv1: options.compressed === true })
+  if (payload.length <= size) return encodeFrame(opcode, payload, { rsv1: options.compressed === true }, options.allocate)
   const frames = Math.ceil(payload.length / size)
   const full = frames - 1
   const lastLength = payload.length - full * size
