@@ -45,6 +45,14 @@ export class ByteQueue {
     return chunk === undefined ? 0 : chunk.buffer.byteLength
   }
 
+  /** Takes the next `n` bytes, which the front chunk holds, as a view of it. */
+  take(n: number): Uint8Array {
+    const chunk = this.chunks[this.head]!
+    const view = chunk.subarray(this.offset, this.offset + n)
+    this.skip(n)
+    return view
+  }
+
   /** Takes one byte; the queue must not be empty. */
   shift(): number {
     const chunk = this.chunks[this.head]!

@@ -50,7 +50,7 @@ import { encodeControlFrame, encodeMessage, type FrameAllocator } from './frame-
 import { MessageBuffer } from './message-buffer.ts'
 import { isControlOpcode, Opcode } from './opcode.ts'
 import type { DeflateParams } from './permessage-deflate.ts'
-import { isValidUtf8, Utf8Validator } from './utf8.ts'
+import { decodeUtf8, isValidUtf8, Utf8Validator } from './utf8.ts'
 
 /** 16 MiB: a common default; 100 MiB is more than most apps want to buffer. */
 export const DEFAULT_MAX_PAYLOAD_LENGTH: number = 16 * 1024 * 1024
@@ -111,6 +111,8 @@ export class WebSocketConnection {
   /** Validates the current text message; null for binary and compressed messages. */
   private utf8: Utf8Validator | null = null
   private readonly validator = new Utf8Validator()
+  /** The current message's text, when it was decoded on arrival (a whole frame in one chunk). */
+  private text: string | undefined = undefined
   private control: Uint8Array = EMPTY
   private controlLength = 0
   private closeSent = false
@@ -204,10 +206,14 @@ export class WebSocketConnection {
     if (incoming === 0) return false
     const message = this.message
     if (this.ownsInput && message.length === 0 && frame.fin && frame.opcode !== Opcode.continuation && this.liesWhole(frame)) {
-      // The whole message, in one chunk that is ours: unmask it where it is.
+      // The whole message, in one chunk that is ours: unmask it where it is. Uncompressed text
+      // is checked by decoding it (the bytes are all here: failing now is failing fast).
       message.adopt(parser.unmaskInPlace(this.queue))
-      if (this.utf8 !== null && !this.utf8.write(message.bytes, 0, message.length)) {
-        throw new FrameError('invalid-utf8', 'text message is not UTF-8', CloseCode.invalidPayload)
+      if (this.utf8 !== null) {
+        const text = decodeUtf8(message.bytes)
+        if (text === null) throw new FrameError('invalid-utf8', 'text message is not UTF-8', CloseCode.invalidPayload)
+        this.text = text
+        this.utf8 = null
       }
       return true
     }
@@ -242,9 +248,10 @@ export class WebSocketConnection {
     if (this.utf8 !== null && !this.utf8.complete) {
       throw new FrameError('invalid-utf8', 'text message ends inside a code point', CloseCode.invalidPayload)
     }
-    const event = { type: 'message', opcode: this.messageOpcode!, data: this.message.take(), compressed: this.messageCompressed } as const
+    const event = { type: 'message', opcode: this.messageOpcode!, data: this.message.take(), compressed: this.messageCompressed, text: this.text } as const
     this.messageOpcode = null
     this.utf8 = null
+    this.text = undefined
     return event
   }
 
@@ -271,6 +278,7 @@ export class WebSocketConnection {
     this.frame = null
     this.messageOpcode = null
     this.utf8 = null
+    this.text = undefined
   }
 
   /** §7.1.7: send a Close with `code` (unless one was sent already), then the socket is closed. */

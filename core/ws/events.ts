@@ -22,6 +22,8 @@ export interface WebSocketMessage {
   opcode: MessageOpcode
   data: Uint8Array
   compressed: boolean
+  /** The text of an uncompressed text message, when the engine decoded it while checking it. */
+  text?: string
 }
 
 /** A Ping (RFC 6455 §5.5.2). Answering with a Pong of the same data is the caller's choice. */

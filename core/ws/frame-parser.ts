@@ -198,10 +198,9 @@ export class FrameParser {
    */
   unmaskInPlace(queue: ByteQueue): Uint8Array {
     const n = this.remaining
-    const view = queue.front().subarray(0, n)
+    const view = queue.take(n)
     if (n >= WORD_UNMASK_MIN) this.keyOffset = xorInPlace(view, 0, n, this.key, this.keyOffset)
     else this.keyOffset = unmask(view, view, 0, n, this.key, this.keyOffset)
-    queue.skip(n)
     this.remaining = 0
     return view
   }
