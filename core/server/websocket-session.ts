@@ -224,7 +224,8 @@ export class WebSocketSession implements SocketSession {
     if (this.overLimit()) return 0
     const codec = this.start.codec
     if (compress && codec !== null && this.settings.compress) return this.sendCompressed(opcode, data, codec)
-    return this.write(this.engine.send({ type: 'message', opcode, data }))
+    // Text reaches here encoded from a string (the socket's send/sendText): valid UTF-8 already.
+    return this.write(this.engine.send({ type: 'message', opcode, data, validUtf8: opcode === 'text' }))
   }
 
   sendControl(type: 'ping' | 'pong', data: Uint8Array): number {

@@ -316,7 +316,7 @@ export class WebSocketConnection {
         }
         const data = typeof event.data === 'string' ? encoder.encode(event.data) : event.data
         // §5.6: text is UTF-8. Strings are by construction; bytes are checked.
-        if (event.opcode === 'text' && !compressed && typeof event.data !== 'string' && !isValidUtf8(data)) {
+        if (event.opcode === 'text' && !compressed && typeof event.data !== 'string' && event.validUtf8 !== true && !isValidUtf8(data)) {
           throw new LocalWebSocketError('invalid-event', 'text message is not UTF-8')
         }
         const size = event.fragmentSize

@@ -71,6 +71,8 @@ export type WebSocketSendEvent =
     compressed?: boolean
     /** Split into frames of at most this many payload bytes (RFC 6455 §5.4). */
     fragmentSize?: number
+    /** Text bytes known to be UTF-8 (encoded from a string by the caller): not checked again. */
+    validUtf8?: boolean
   }
   | { type: 'ping'; data?: Uint8Array | string }
   | { type: 'pong'; data?: Uint8Array | string }

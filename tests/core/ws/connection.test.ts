@@ -298,3 +298,12 @@ describe('input handed over (ownsInput)', () => {
     expect(remoteError(() => conn.next())).toMatchObject({ code: 'invalid-utf8', closeCode: 1007 })
   })
 })
+
+describe('send() of text bytes', () => {
+  it('checks them as UTF-8 unless the caller says they were encoded from a string (validUtf8)', () => {
+    const conn = new WebSocketConnection()
+    const bad = hex('ff41')
+    expect(() => conn.send({ type: 'message', opcode: 'text', data: bad })).toThrow(LocalWebSocketError)
+    expect(toHex(conn.send({ type: 'message', opcode: 'text', data: utf8('é'), validUtf8: true }))).toBe('8102c3a9')
+  })
+})
