@@ -14,7 +14,7 @@
  * @module
  */
 
-/** Frames smaller than this are corked with others and copied into one write: not built here. */
+/** Frames smaller than this are built in the session's cork (write-cork.ts): not here. */
 export const SHARED_FRAME_MIN = 16 * 1024
 /** A larger frame gets its own array: the buffer never grows past this. */
 const SHARED_FRAME_MAX = 1024 * 1024

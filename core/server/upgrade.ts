@@ -8,11 +8,9 @@
 import type { UpgradeOptions } from '../fetch/websocket-api.ts'
 import { headerList, getHeader, splitList } from '../http/field-list.ts'
 import type { RequestEvent } from '../http1/events.ts'
-import { WebSocketConnection } from '../ws/connection.ts'
 import { acceptHandshake, isWebSocketUpgrade, validateHandshake } from '../ws/handshake.ts'
 import type { DeflateParams } from '../ws/permessage-deflate.ts'
 import type { ServerSettings } from './settings.ts'
-import { allocateSharedFrame } from './shared-frame-buffer.ts'
 import type { Transport } from './transport.ts'
 import { WebSocketSession } from './websocket-session.ts'
 import { resolveWebSocketSettings, type WebSocketSettings } from './websocket-settings.ts'
@@ -84,12 +82,11 @@ export function startSession(prepared: PreparedUpgrade, handOver: HandOver): Web
     transport: handOver.transport,
     rest: handOver.rest,
     pendingRead: handOver.pendingRead,
-    engine: new WebSocketConnection({
+    engineOptions: {
       maxPayloadLength: ws.maxPayloadLength,
       permessageDeflate: prepared.deflate,
       ownsInput: true, // a driver never reuses the memory of a chunk it handed out (Transport.read)
-      allocateFrame: handOver.transport.writesAtOnce === true ? allocateSharedFrame : undefined,
-    }),
+    },
     codec,
     data: prepared.data,
     remoteAddress: handOver.remoteAddress,
