@@ -42,9 +42,10 @@ const SLAB_BYTES = 64 * 1024 // reads fill consecutive views of one slab: a smal
 const MIN_READ_BYTES = 8 * 1024 // room a read gets at least; below it, the next read starts a fresh slab
 // While reads come back full (a stream of large WebSocket messages, an upload) the next slab
 // doubles, up to this: fewer read ops, and a 64 KiB message can arrive whole in one read,
-// which the WebSocket engine then unmasks in place instead of copying. The first read that
-// does not fill its room goes back to SLAB_BYTES, so an idle connection holds 64 KiB.
-const MAX_SLAB_BYTES = 512 * 1024
+// which the WebSocket engine then unmasks in place instead of copying. Reads of SLAB_BYTES
+// or more keep the size; a smaller one goes back to SLAB_BYTES. So a connection that goes
+// idle right after a burst may hold up to this much until its next read (64 KiB otherwise).
+const MAX_SLAB_BYTES = 256 * 1024
 
 const runtime = hostRuntime('deno', denoFiles)
 
@@ -83,8 +84,8 @@ class DenoTransport implements Transport {
       (n) => {
         if (n === null) return null
         this.used = start + n
-        const full = this.used === slab.length
-        this.nextSlabBytes = full ? Math.min(2 * slab.length, MAX_SLAB_BYTES) : SLAB_BYTES
+        if (this.used === slab.length) this.nextSlabBytes = Math.min(2 * slab.length, MAX_SLAB_BYTES)
+        else if (n < SLAB_BYTES) this.nextSlabBytes = SLAB_BYTES
         return slab.subarray(start, start + n)
       },
       // abort() closes the conn under a pending read, which then rejects.
