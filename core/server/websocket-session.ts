@@ -11,9 +11,12 @@
  *   later writes queue behind it.
  * - The frames written while the events of one read are handled (the echoes of a batch of
  *   pipelined messages, say) leave as one write, as uWebSockets corks them: one syscall per
- *   read instead of one per message. The cork is never held across an await, holds at most
- *   `CORK_BYTES`, and is flushed before anything that writes around it (a deflate, a failure,
- *   the end), so the order above holds.
+ *   read instead of one per message. The cork (write-cork.ts) is never held across an await,
+ *   holds at most `CORK_BYTES` and one more frame, and is flushed before anything that writes
+ *   around it (a deflate, a failure, the end), so the order above holds. Small frames are
+ *   built in the cork; large ones in the shared frame buffer when the transport takes writes
+ *   at once (shared-frame-buffer.ts), else in an array of their own. Either way the payload is
+ *   copied: the app may change its array once `send()` returns (uWebSockets copies too).
  * - Memory is bounded: inbound by `maxPayloadLength` (1009), outbound by
  *   `backpressureLimit` (sends beyond it are dropped and return 0, or close with 1008).
  * - `close` runs exactly once, with the code of the closing handshake, or 1006.
