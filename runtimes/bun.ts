@@ -61,6 +61,7 @@ class BunTransport implements Transport {
   readonly remotePort?: number
   readonly localAddress?: string
   readonly localPort?: number
+  readonly writesAtOnce = true // socket.write copies what it takes; WriteQueue returns a promise while it holds the rest
   readonly queue: SocketQueue // received, not yet read by the engine
   readonly writes: WriteQueue // not yet taken by `socket.write`, written on `drain`
   private readonly socket: Socket<BunTransport>

@@ -40,6 +40,12 @@ declare const Deno: {
 
 const SLAB_BYTES = 64 * 1024 // reads fill consecutive views of one slab: a small read does not cost 64 KiB
 const MIN_READ_BYTES = 8 * 1024 // room a read gets at least; below it, the next read starts a fresh slab
+// While reads come back full (a stream of large WebSocket messages, an upload) the next slab
+// doubles, up to this: fewer read ops, and a 64 KiB message can arrive whole in one read,
+// which the WebSocket engine then unmasks in place instead of copying. Reads of SLAB_BYTES
+// or more keep the size; a smaller one goes back to SLAB_BYTES. So a connection that goes
+// idle right after a burst may hold up to this much until its next read (64 KiB otherwise).
+const MAX_SLAB_BYTES = 256 * 1024
 
 const runtime = hostRuntime('deno', denoFiles)
 
@@ -55,6 +61,7 @@ class DenoTransport implements Transport {
   // The engine keeps views of the chunks it reads, so a slab is never written twice.
   private slab = new Uint8Array(SLAB_BYTES)
   private used = 0
+  private nextSlabBytes = SLAB_BYTES
   private closed = false
 
   constructor(conn: DenoConn, alpnProtocol?: string | null) {
@@ -68,8 +75,8 @@ class DenoTransport implements Transport {
   }
 
   read(): Promise<Uint8Array | null> {
-    if (SLAB_BYTES - this.used < MIN_READ_BYTES) {
-      this.slab = new Uint8Array(SLAB_BYTES)
+    if (this.slab.length - this.used < MIN_READ_BYTES || this.nextSlabBytes !== this.slab.length) {
+      this.slab = new Uint8Array(this.nextSlabBytes)
       this.used = 0
     }
     const { slab, used: start } = this
@@ -77,6 +84,8 @@ class DenoTransport implements Transport {
       (n) => {
         if (n === null) return null
         this.used = start + n
+        if (this.used === slab.length) this.nextSlabBytes = Math.min(2 * slab.length, MAX_SLAB_BYTES)
+        else if (n < SLAB_BYTES) this.nextSlabBytes = SLAB_BYTES
         return slab.subarray(start, start + n)
       },
       // abort() closes the conn under a pending read, which then rejects.

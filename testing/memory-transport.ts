@@ -103,6 +103,7 @@ export class TestConnection {
       localPort: context.localPort,
       read: () => this.serverRead(),
       write: (bytes) => this.serverWrite(bytes),
+      writesAtOnce: true, // serverWrite keeps copies only
       // The client reads everything at once unless told otherwise, so a FIN leaves nothing
       // unsent, and the linger that follows it (a read: null at once) ends without a reset.
       closeWrite: () => this.finish(false),

@@ -13,6 +13,7 @@ export interface SocketSession {
   readonly remoteAddress: string
   readonly protocol: string
   readonly extensions: string
+  /** `'text'` data is a string's UTF-8 encoding (valid by construction: not checked again). */
   sendMessage(opcode: MessageOpcode, data: Uint8Array, compress: boolean): number
   sendControl(type: 'ping' | 'pong', data: Uint8Array): number
   close(code: number | undefined, reason: string | undefined): void

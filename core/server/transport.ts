@@ -24,6 +24,13 @@ export interface Transport {
    */
   writeMany?(parts: readonly Uint8Array[]): Promise<void> | void
   /**
+   * True when a `write()` that returns nothing has handed every byte to the runtime, which
+   * keeps no reference to the array: the caller may then reuse that memory at once (the
+   * WebSocket session builds its large frames in one reused buffer). False or absent when
+   * the runtime may still be holding the array after such a return.
+   */
+  readonly writesAtOnce?: boolean
+  /**
    * Half-closes: sends every byte written so far, then FIN; the read side stays open, so
    * that core can linger (see linger.ts). Returns a promise while bytes are still queued,
    * resolved once they and the FIN have been handed to the kernel, rejected if the socket

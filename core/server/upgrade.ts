@@ -8,7 +8,6 @@
 import type { UpgradeOptions } from '../fetch/websocket-api.ts'
 import { headerList, getHeader, splitList } from '../http/field-list.ts'
 import type { RequestEvent } from '../http1/events.ts'
-import { WebSocketConnection } from '../ws/connection.ts'
 import { acceptHandshake, isWebSocketUpgrade, validateHandshake } from '../ws/handshake.ts'
 import type { DeflateParams } from '../ws/permessage-deflate.ts'
 import type { ServerSettings } from './settings.ts'
@@ -83,7 +82,11 @@ export function startSession(prepared: PreparedUpgrade, handOver: HandOver): Web
     transport: handOver.transport,
     rest: handOver.rest,
     pendingRead: handOver.pendingRead,
-    engine: new WebSocketConnection({ maxPayloadLength: ws.maxPayloadLength, permessageDeflate: prepared.deflate }),
+    engineOptions: {
+      maxPayloadLength: ws.maxPayloadLength,
+      permessageDeflate: prepared.deflate,
+      ownsInput: true, // a driver never reuses the memory of a chunk it handed out (Transport.read)
+    },
     codec,
     data: prepared.data,
     remoteAddress: handOver.remoteAddress,

@@ -11,28 +11,32 @@
  *   later writes queue behind it.
  * - The frames written while the events of one read are handled (the echoes of a batch of
  *   pipelined messages, say) leave as one write, as uWebSockets corks them: one syscall per
- *   read instead of one per message. The cork is never held across an await, holds at most
- *   `CORK_BYTES`, and is flushed before anything that writes around it (a deflate, a failure,
- *   the end), so the order above holds.
+ *   read instead of one per message. The cork (write-cork.ts) is never held across an await,
+ *   holds at most `CORK_BYTES` and one more frame, and is flushed before anything that writes
+ *   around it (a deflate, a failure, the end), so the order above holds. Small frames are
+ *   built in the cork; large ones in the shared frame buffer when the transport takes writes
+ *   at once (shared-frame-buffer.ts), else in an array of their own. Either way the payload is
+ *   copied: the app may change its array once `send()` returns (uWebSockets copies too).
  * - Memory is bounded: inbound by `maxPayloadLength` (1009), outbound by
  *   `backpressureLimit` (sends beyond it are dropped and return 0, or close with 1008).
  * - `close` runs exactly once, with the code of the closing handshake, or 1006.
  * @module
  */
 import type { ServerWebSocket, WebSocketHandler } from '../fetch/websocket-api.ts'
-import { concatBytes } from '../http/ascii.ts'
 import { CloseCode } from '../ws/close.ts'
-import type { WebSocketConnection } from '../ws/connection.ts'
+import { WebSocketConnection, type WebSocketOptions } from '../ws/connection.ts'
 import { RemoteWebSocketError } from '../ws/errors.ts'
 import { NEED_DATA, type MessageOpcode, type WebSocketSendEvent } from '../ws/events.ts'
 import { finishMessage } from '../ws/finish-message.ts'
 import type { DeflateCodec } from '../ws/permessage-deflate.ts'
 import { lingeringClose } from './linger.ts'
+import { allocateSharedFrame, isSharedFrame, releaseFrameBuffer } from './shared-frame-buffer.ts'
 import type { Runtime } from './runtime.ts'
 import { PorticoWebSocket, type SocketSession } from './server-websocket.ts'
 import type { Topics } from './topics.ts'
 import type { Transport } from './transport.ts'
 import type { WebSocketSettings } from './websocket-settings.ts'
+import { CORK_BYTES, WriteCork } from './write-cork.ts'
 
 /** Everything a session starts with, from the connection loop's hand-off. */
 export interface SessionStart {
@@ -40,7 +44,8 @@ export interface SessionStart {
   /** Bytes that followed the upgrade request, and a read already in flight (or null). */
   rest: Uint8Array
   pendingRead: Promise<Uint8Array | null> | null
-  engine: WebSocketConnection
+  /** The engine's options from the handshake; the session adds where frames are built. */
+  engineOptions: WebSocketOptions
   codec: DeflateCodec | null
   data: unknown
   remoteAddress: string
@@ -53,8 +58,6 @@ export interface SessionStart {
 const EMPTY = new Uint8Array(0)
 /** How long a close we started waits for the peer's Close before the TCP connection goes. */
 const CLOSE_TIMEOUT_MS = 5000
-/** Corked frames are written once they reach this size; a frame this big is never copied into a cork. */
-const CORK_BYTES = 16 * 1024
 
 /** See the module comment. */
 export class WebSocketSession implements SocketSession {
@@ -72,9 +75,8 @@ export class WebSocketSession implements SocketSession {
   private awaitingPong = false
   /** Bytes handed to the transport whose write has not completed, plus those queued behind a deflate. */
   private pending = 0
-  /** Frames held by a cork (`cork()`, or while dispatching a read's events), and their size. */
-  private corked: Uint8Array[] | null = null
-  private corkedBytes = 0
+  /** Frames held by a cork (`cork()`, or while dispatching a read's events). */
+  private readonly corked: WriteCork
   /** The read in flight, if any: a close that starts meanwhile must reuse it. */
   private reading: Promise<Uint8Array | null> | null = null
   /** Writes wait here while a compressed message is being deflated. */
@@ -91,8 +93,9 @@ export class WebSocketSession implements SocketSession {
     this.topics = topics
     this.handler = settings.handler
     this.start = start
-    this.engine = start.engine
     this.transport = start.transport
+    this.corked = new WriteCork(start.transport.writesAtOnce === true)
+    this.engine = new WebSocketConnection({ ...start.engineOptions, allocateFrame: (size) => this.allocateFrame(size) })
     this.remoteAddress = start.remoteAddress
     this.protocol = start.protocol
     this.extensions = start.extensions
@@ -137,7 +140,7 @@ export class WebSocketSession implements SocketSession {
    * meanwhile, except across an await.
    */
   private async dispatchEvents(): Promise<boolean> {
-    this.corked = []
+    this.corked.on = true
     try {
       for (;;) {
         let event
@@ -157,7 +160,7 @@ export class WebSocketSession implements SocketSession {
             if (done instanceof Promise) {
               this.uncork()
               done = await done
-              if (!this.ended) this.corked = []
+              if (!this.ended) this.corked.on = true
             }
             if (this.ended) return false
             if (done.type === 'invalid') {
@@ -223,7 +226,8 @@ export class WebSocketSession implements SocketSession {
     if (this.overLimit()) return 0
     const codec = this.start.codec
     if (compress && codec !== null && this.settings.compress) return this.sendCompressed(opcode, data, codec)
-    return this.write(this.engine.send({ type: 'message', opcode, data }))
+    // Text reaches here encoded from a string (the socket's send/sendText): valid UTF-8 already.
+    return this.write(this.engine.send({ type: 'message', opcode, data, validUtf8: opcode === 'text' }))
   }
 
   sendControl(type: 'ping' | 'pong', data: Uint8Array): number {
@@ -272,8 +276,8 @@ export class WebSocketSession implements SocketSession {
   }
 
   cork<T>(callback: () => T): T {
-    if (this.corked !== null) return callback()
-    this.corked = []
+    if (this.corked.on) return callback()
+    this.corked.on = true
     try {
       return callback()
     } finally {
@@ -307,41 +311,51 @@ export class WebSocketSession implements SocketSession {
     return -1
   }
 
-  /** Writes in order: into the cork if there is one, else behind a pending deflate if any. */
-  private write(bytes: Uint8Array): number {
-    const parts = this.corked
-    if (parts !== null) {
-      if (bytes.length >= CORK_BYTES) {
-        // Big: what waits goes first, then this one uncopied.
-        this.flushCorked()
-        return this.writeInOrder(bytes)
-      }
-      parts.push(bytes)
-      this.corkedBytes += bytes.length
-      if (this.corkedBytes >= CORK_BYTES) this.flushCorked()
-      return bytes.length
+  /**
+   * Where the engine builds a data frame: in the cork while it is on (and no deflate is
+   * pending, which would hold the frame back), a large one in the shared frame buffer when
+   * the transport takes writes at once, else a new array.
+   */
+  private allocateFrame(size: number): Uint8Array {
+    if (this.chain === null && !this.ended) {
+      const inCork = this.corked.allocate(size)
+      if (inCork !== null) return inCork
+      if (size >= CORK_BYTES && this.transport.writesAtOnce === true) return allocateSharedFrame(size)
     }
-    return this.writeInOrder(bytes)
+    return new Uint8Array(size)
+  }
+
+  /** Writes in order: into the cork if it is on, else behind a pending deflate if any. */
+  private write(bytes: Uint8Array): number {
+    const cork = this.corked
+    if (!cork.on) return this.writeInOrder(bytes)
+    if (!cork.add(bytes)) {
+      // Big: what waits goes first, then this one uncopied.
+      this.flushCorked()
+      return this.writeInOrder(bytes)
+    }
+    if (cork.full) this.flushCorked()
+    return bytes.length
   }
 
   /** Writes what the cork holds as one write; the cork stays on. */
   private flushCorked(): void {
-    const parts = this.corked
-    if (parts === null || parts.length === 0) return
-    this.corked = []
-    this.corkedBytes = 0
-    if (!this.ended) this.writeInOrder(parts.length === 1 ? parts[0]! : concatBytes(parts))
+    const cork = this.corked
+    if (cork.empty) return
+    const bytes = cork.take()
+    cork.written(this.ended ? true : this.writeInOrder(bytes) > 0)
   }
 
   /** Writes what the cork holds and takes the cork off. */
   private uncork(): void {
     this.flushCorked()
-    this.corked = null
+    this.corked.on = false
   }
 
   /** Behind a pending deflate if there is one, else at once. */
   private writeInOrder(bytes: Uint8Array): number {
     if (this.chain === null) return this.writeNow(bytes)
+    if (isSharedFrame(bytes)) releaseFrameBuffer() // held until the deflate ahead of it is written
     this.pending += bytes.length
     this.enqueue(() => {
       this.pending -= bytes.length
@@ -370,10 +384,12 @@ export class WebSocketSession implements SocketSession {
     try {
       pending = this.transport.write(bytes)
     } catch {
+      if (isSharedFrame(bytes)) releaseFrameBuffer()
       this.end(CloseCode.abnormal, '', true)
       return 0
     }
     if (pending === undefined) return bytes.length
+    if (isSharedFrame(bytes)) releaseFrameBuffer() // the transport kept part of it
     this.pending += bytes.length
     pending.then(() => {
       this.pending -= bytes.length
@@ -414,7 +430,7 @@ export class WebSocketSession implements SocketSession {
     if (this.ended) return
     // Frames corked before the end (an echoed Close, say) still go, unless the socket is aborted.
     if (!abort) this.flushCorked()
-    this.corked = null
+    this.corked.clear()
     this.ended = true
     this.deadline = 0
     this.topics.leaveAll(this)

@@ -4,7 +4,9 @@
  * from these chunks into its destination, so input is never concatenated.
  *
  * Invariant: the chunks are only read, never written (the caller may reuse its buffers
- * only once `next()` has consumed them, as with h11's `receive_data`).
+ * only once `next()` has consumed them, as with h11's `receive_data`), unless the caller
+ * handed them over for good (`WebSocketOptions.ownsInput`): then a frame that lies whole in
+ * one chunk is unmasked there and its message may be a view of the chunk.
  * @module
  */
 
@@ -29,6 +31,26 @@ export class ByteQueue {
   front(): Uint8Array {
     const chunk = this.chunks[this.head]
     return chunk === undefined ? EMPTY : chunk.subarray(this.offset)
+  }
+
+  /** Bytes left in the front chunk (0 when the queue is empty). */
+  frontLength(): number {
+    const chunk = this.chunks[this.head]
+    return chunk === undefined ? 0 : chunk.length - this.offset
+  }
+
+  /** The size of the memory the front chunk's bytes keep alive (its whole ArrayBuffer). */
+  frontRetained(): number {
+    const chunk = this.chunks[this.head]
+    return chunk === undefined ? 0 : chunk.buffer.byteLength
+  }
+
+  /** Takes the next `n` bytes, which the front chunk holds, as a view of it. */
+  take(n: number): Uint8Array {
+    const chunk = this.chunks[this.head]!
+    const view = chunk.subarray(this.offset, this.offset + n)
+    this.skip(n)
+    return view
   }
 
   /** Takes one byte; the queue must not be empty. */

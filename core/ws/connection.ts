@@ -13,7 +13,11 @@
  * `finishMessage()` inflates them with the injected codec in the async layer above.
  *
  * Invariants:
- * - Events own their bytes; input chunks are only read (`ByteQueue`).
+ * - Events own their bytes; input chunks are only read (`ByteQueue`), unless the caller
+ *   hands them over (`ownsInput`): then a message that is one frame lying whole in one
+ *   chunk is unmasked in place and handed out as a view of the chunk (no allocation, no
+ *   copy), if that view keeps at most `MAX_RETAINED_RATIO`× its size of memory alive;
+ *   otherwise it is copied out as usual.
  * - Memory per connection: the unparsed input the caller passed in, at most 14 header
  *   bytes, and the message being assembled, which the parser keeps within
  *   `maxPayloadLength` (1009 from the header alone) and `MessageBuffer` within twice what
@@ -42,11 +46,11 @@ import {
   type WebSocketState,
 } from './events.ts'
 import { FrameParser, type FrameHeader } from './frame-parser.ts'
-import { encodeControlFrame, encodeMessage } from './frame-serializer.ts'
+import { encodeControlFrame, encodeMessage, type FrameAllocator } from './frame-serializer.ts'
 import { MessageBuffer } from './message-buffer.ts'
 import { isControlOpcode, Opcode } from './opcode.ts'
 import type { DeflateParams } from './permessage-deflate.ts'
-import { isValidUtf8, Utf8Validator } from './utf8.ts'
+import { decodeUtf8, isValidUtf8, Utf8Validator } from './utf8.ts'
 
 /** 16 MiB: a common default; 100 MiB is more than most apps want to buffer. */
 export const DEFAULT_MAX_PAYLOAD_LENGTH: number = 16 * 1024 * 1024
@@ -61,7 +65,27 @@ export interface WebSocketOptions {
   maxPayloadLength?: number
   /** permessage-deflate parameters from the handshake (`negotiateDeflate()`), or null. */
   permessageDeflate?: DeflateParams | null
+  /**
+   * The chunks given to `receive()` are the engine's from then on: nothing else reads or
+   * reuses their memory (a socket driver's fresh read buffers). The engine may then unmask
+   * payloads in place and hand out messages as views of the chunks. Default false: chunks
+   * are only read, so the caller may reuse them.
+   */
+  ownsInput?: boolean
+  /**
+   * Where `send()` builds an unfragmented data frame of `size` bytes: a new array by
+   * default. A caller that knows when its writes are done with an array may reuse one.
+   */
+  allocateFrame?: FrameAllocator
 }
+
+/**
+ * A message handed out as a view of an input chunk keeps the chunk's whole buffer alive as
+ * long as the app holds it: allowed while that buffer is at most this many times the message
+ * (a read of several pipelined messages; the same order as a pooled Buffer's slab). A
+ * smaller message is copied out. Text never escapes as bytes: it is decoded.
+ */
+const MAX_RETAINED_RATIO = 8
 
 const EMPTY = new Uint8Array(0)
 const encoder = new TextEncoder()
@@ -72,6 +96,8 @@ export class WebSocketConnection {
   readonly maxPayloadLength: number
   /** Negotiated permessage-deflate parameters, or null. */
   readonly permessageDeflate: DeflateParams | null
+  private readonly ownsInput: boolean
+  private readonly allocateFrame: FrameAllocator | undefined
   private current: WebSocketState = 'open'
   private readonly queue = new ByteQueue()
   private eof = false
@@ -85,6 +111,8 @@ export class WebSocketConnection {
   /** Validates the current text message; null for binary and compressed messages. */
   private utf8: Utf8Validator | null = null
   private readonly validator = new Utf8Validator()
+  /** The current message's text, when it was decoded on arrival (a whole frame in one chunk). */
+  private text: string | undefined = undefined
   private control: Uint8Array = EMPTY
   private controlLength = 0
   private closeSent = false
@@ -96,6 +124,8 @@ export class WebSocketConnection {
     if (!(max >= 0)) throw new RangeError('maxPayloadLength must be a number ≥ 0')
     this.maxPayloadLength = max
     this.permessageDeflate = options.permessageDeflate ?? null
+    this.ownsInput = options.ownsInput === true
+    this.allocateFrame = options.allocateFrame
     this.parser = new FrameParser({ maxPayloadLength: max, permessageDeflate: this.permessageDeflate !== null })
   }
 
@@ -175,6 +205,18 @@ export class WebSocketConnection {
     const incoming = Math.min(parser.remaining, this.queue.length)
     if (incoming === 0) return false
     const message = this.message
+    if (this.ownsInput && message.length === 0 && frame.fin && frame.opcode !== Opcode.continuation && this.liesWhole(frame)) {
+      // The whole message, in one chunk that is ours: unmask it where it is. Uncompressed text
+      // is checked by decoding it (the bytes are all here: failing now is failing fast).
+      message.adopt(parser.unmaskInPlace(this.queue))
+      if (this.utf8 !== null) {
+        const text = decodeUtf8(message.bytes)
+        if (text === null) throw new FrameError('invalid-utf8', 'text message is not UTF-8', CloseCode.invalidPayload)
+        this.text = text
+        this.utf8 = null
+      }
+      return true
+    }
     message.reserve(incoming, parser.remaining)
     const start = message.length
     message.length += parser.readPayload(this.queue, message.bytes, start)
@@ -183,6 +225,14 @@ export class WebSocketConnection {
       throw new FrameError('invalid-utf8', 'text message is not UTF-8', CloseCode.invalidPayload)
     }
     return parser.remaining === 0
+  }
+
+  /** The rest of `frame` is in the front chunk, and a view of it would not pin too much memory. */
+  private liesWhole(frame: FrameHeader): boolean {
+    const remaining = this.parser.remaining
+    if (this.queue.frontLength() < remaining) return false
+    if (frame.opcode === Opcode.text || frame.rsv1) return true
+    return this.queue.frontRetained() <= MAX_RETAINED_RATIO * remaining
   }
 
   private endFrame(frame: FrameHeader): WebSocketEvent | null {
@@ -198,9 +248,10 @@ export class WebSocketConnection {
     if (this.utf8 !== null && !this.utf8.complete) {
       throw new FrameError('invalid-utf8', 'text message ends inside a code point', CloseCode.invalidPayload)
     }
-    const event = { type: 'message', opcode: this.messageOpcode!, data: this.message.take(), compressed: this.messageCompressed } as const
+    const event = { type: 'message', opcode: this.messageOpcode!, data: this.message.take(), compressed: this.messageCompressed, text: this.text } as const
     this.messageOpcode = null
     this.utf8 = null
+    this.text = undefined
     return event
   }
 
@@ -227,6 +278,7 @@ export class WebSocketConnection {
     this.frame = null
     this.messageOpcode = null
     this.utf8 = null
+    this.text = undefined
   }
 
   /** §7.1.7: send a Close with `code` (unless one was sent already), then the socket is closed. */
@@ -264,7 +316,7 @@ export class WebSocketConnection {
         }
         const data = typeof event.data === 'string' ? encoder.encode(event.data) : event.data
         // §5.6: text is UTF-8. Strings are by construction; bytes are checked.
-        if (event.opcode === 'text' && !compressed && typeof event.data !== 'string' && !isValidUtf8(data)) {
+        if (event.opcode === 'text' && !compressed && typeof event.data !== 'string' && event.validUtf8 !== true && !isValidUtf8(data)) {
           throw new LocalWebSocketError('invalid-event', 'text message is not UTF-8')
         }
         const size = event.fragmentSize
@@ -272,7 +324,7 @@ export class WebSocketConnection {
           throw new LocalWebSocketError('invalid-event', 'fragmentSize must be a positive integer')
         }
         const opcode = event.opcode === 'text' ? Opcode.text : Opcode.binary
-        return encodeMessage(opcode, data, { compressed, fragmentSize: size })
+        return encodeMessage(opcode, data, { compressed, fragmentSize: size, allocate: this.allocateFrame })
       }
       case 'ping':
       case 'pong': {

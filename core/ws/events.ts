@@ -22,6 +22,8 @@ export interface WebSocketMessage {
   opcode: MessageOpcode
   data: Uint8Array
   compressed: boolean
+  /** The text of an uncompressed text message, when the engine decoded it while checking it. */
+  text?: string
 }
 
 /** A Ping (RFC 6455 §5.5.2). Answering with a Pong of the same data is the caller's choice. */
@@ -69,6 +71,8 @@ export type WebSocketSendEvent =
     compressed?: boolean
     /** Split into frames of at most this many payload bytes (RFC 6455 §5.4). */
     fragmentSize?: number
+    /** Text bytes known to be UTF-8 (encoded from a string by the caller): not checked again. */
+    validUtf8?: boolean
   }
   | { type: 'ping'; data?: Uint8Array | string }
   | { type: 'pong'; data?: Uint8Array | string }

@@ -18,7 +18,7 @@ import { CloseCode } from './close.ts'
 import { LocalWebSocketError } from './errors.ts'
 import type { MessageOpcode, WebSocketMessage } from './events.ts'
 import type { DeflateCodec } from './permessage-deflate.ts'
-import { isValidUtf8 } from './utf8.ts'
+import { decodeUtf8, decodeValidUtf8 } from './utf8.ts'
 
 /** A message ready for the app, or why the connection must be failed. */
 export type FinishedMessage =
@@ -33,19 +33,15 @@ export type FinishedMessage =
     cause?: unknown
   }
 
-// WHATWG WebSockets: text is "UTF-8 decode without BOM", so a leading U+FEFF is kept.
-const decoder = new TextDecoder('utf-8', { ignoreBOM: true })
-
 /**
  * Turns an inflated (or never compressed) payload into the app's value. `validated` says
  * the bytes were already checked as UTF-8 (the engine does it for uncompressed text).
  */
 export function decodeMessage(opcode: MessageOpcode, data: Uint8Array, validated = false): FinishedMessage {
   if (opcode === 'binary') return { type: 'binary', data }
-  if (!validated && !isValidUtf8(data)) {
-    return { type: 'invalid', code: 'invalid-utf8', closeCode: CloseCode.invalidPayload }
-  }
-  return { type: 'text', data: decoder.decode(data) }
+  const text = validated ? decodeValidUtf8(data) : decodeUtf8(data)
+  if (text === null) return { type: 'invalid', code: 'invalid-utf8', closeCode: CloseCode.invalidPayload }
+  return { type: 'text', data: text }
 }
 
 /** Whether a codec rejection means the output limit was hit (duck-typed: hosts build their own errors). */
@@ -63,7 +59,10 @@ export function finishMessage(
   codec: DeflateCodec | null,
   maxBytes: number,
 ): FinishedMessage | Promise<FinishedMessage> {
-  if (!message.compressed) return decodeMessage(message.opcode, message.data, true)
+  if (!message.compressed) {
+    if (message.text !== undefined) return { type: 'text', data: message.text }
+    return decodeMessage(message.opcode, message.data, true)
+  }
   if (codec === null) throw new LocalWebSocketError('invalid-state', 'compressed message but no codec')
   return codec.decompress(message.data, maxBytes).then(
     (data) => decodeMessage(message.opcode, data),

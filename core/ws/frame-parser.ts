@@ -29,7 +29,8 @@
  *
  * Invariants:
  * - Memory is bounded: at most the 14 header bytes are held; payload is unmasked straight
- *   from the caller's chunks into the destination the caller provides.
+ *   from the caller's chunks into the destination the caller provides, or, when the caller
+ *   owns the chunks (`unmaskInPlace`), where it lies.
  * - A data frame whose length would take its message past `maxPayloadLength` fails with
  *   1009 as soon as its length field is read, before any payload is accepted.
  * - After a `FrameError` the parser is in an undefined state; the connection is failed.
@@ -71,6 +72,11 @@ function unmask(src: Uint8Array, dest: Uint8Array, at: number, n: number, key: U
 
 function unmaskWords(src: Uint8Array, dest: Uint8Array, at: number, n: number, key: Uint8Array, k: number): number {
   dest.set(n === src.length ? src : src.subarray(0, n), at)
+  return xorInPlace(dest, at, n, key, k)
+}
+
+/** XORs `n` bytes of `dest` at `at` with the key from position `k`; returns the next key position. */
+function xorInPlace(dest: Uint8Array, at: number, n: number, key: Uint8Array, k: number): number {
   const start = dest.byteOffset + at
   let i = 0
   for (; ((start + i) & 3) !== 0; i++, k = (k + 1) & 3) dest[at + i] = dest[at + i]! ^ key[k]!
@@ -183,6 +189,20 @@ export class FrameParser {
       room -= n
     }
     return written
+  }
+
+  /**
+   * Unmasks the rest of the current frame's payload where it lies, in the queue's front
+   * chunk, and returns it as a view of that chunk. The caller has checked that the front
+   * chunk holds all `remaining` bytes and that the chunk is its to modify.
+   */
+  unmaskInPlace(queue: ByteQueue): Uint8Array {
+    const n = this.remaining
+    const view = queue.take(n)
+    if (n >= WORD_UNMASK_MIN) this.keyOffset = xorInPlace(view, 0, n, this.key, this.keyOffset)
+    else this.keyOffset = unmask(view, view, 0, n, this.key, this.keyOffset)
+    this.remaining = 0
+    return view
   }
 
   private checkFirstByte(b0: number): void {

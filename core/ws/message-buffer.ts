@@ -32,6 +32,12 @@ export class MessageBuffer {
     this.bytes = next
   }
 
+  /** Takes `bytes` as the whole message (nothing may have been reserved or written yet). */
+  adopt(bytes: Uint8Array): void {
+    this.bytes = bytes
+    this.length = bytes.length
+  }
+
   /** The message so far, handed over: the buffer starts empty again. */
   take(): Uint8Array {
     const out = this.bytes.length === this.length ? this.bytes : this.bytes.subarray(0, this.length)

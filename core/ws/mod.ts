@@ -43,7 +43,7 @@ export {
   type DeflateParams,
 } from './permessage-deflate.ts'
 export { formatExtension, parseExtensions, type ExtensionOffer, type ExtensionParam } from './extensions.ts'
-export { encodeFrame, encodeFrameHeader, encodeMessage, type FrameFlags } from './frame-serializer.ts'
+export { encodeFrame, encodeFrameHeader, encodeMessage, type FrameAllocator, type FrameFlags } from './frame-serializer.ts'
 export { Opcode, type OpcodeValue } from './opcode.ts'
 export { isValidUtf8, Utf8Validator } from './utf8.ts'
 export { acceptKey, sha1, WEBSOCKET_GUID } from './sha1.ts'

@@ -88,6 +88,27 @@ export class Utf8Validator {
   }
 }
 
+// WHATWG WebSockets: text is "UTF-8 decode without BOM", so a leading U+FEFF is kept.
+const decoder = new TextDecoder('utf-8', { ignoreBOM: true })
+
+/**
+ * Decodes a whole message, or returns null if it is not valid UTF-8. The WHATWG decoder
+ * (non-fatal) turns every invalid sequence into U+FFFD, so output without U+FFFD proves the
+ * input valid: one native pass instead of a byte loop here and then a decode. Only text that
+ * really contains U+FFFD is checked again, byte by byte. (A fatal decoder would do both at
+ * once, but costs three times as much on one of the engines measured.)
+ */
+export function decodeUtf8(bytes: Uint8Array): string | null {
+  const text = decoder.decode(bytes)
+  if (text.indexOf('\ufffd') !== -1 && !isValidUtf8(bytes)) return null
+  return text
+}
+
+/** Decodes bytes already known to be valid UTF-8. */
+export function decodeValidUtf8(bytes: Uint8Array): string {
+  return decoder.decode(bytes)
+}
+
 /** Whether `bytes` is complete, valid UTF-8. */
 export function isValidUtf8(bytes: Uint8Array): boolean {
   const validator = new Utf8Validator()

@@ -99,6 +99,38 @@ describe('WebSocket upgrade', () => {
     expect(conn.closed).toBe(true)
   })
 
+  it('large frames come out intact when built in one reused buffer, whatever the app does with its array after send()', async () => {
+    // The memory transport takes writes at once, so frames of 16 KiB and more are built in the
+    // shared frame buffer (core/server/shared-frame-buffer.ts); small ones are corked.
+    const pattern = (n: number, seed: number): Uint8Array => Uint8Array.from({ length: n }, (_, i) => (i * 13 + seed) & 0xff)
+    const server = echoServer({
+      message(ws, message) {
+        if (typeof message === 'string') {
+          const reused = new Uint8Array(40_000)
+          for (let seed = 1; seed <= 3; seed++) {
+            reused.set(pattern(40_000, seed))
+            ws.send(reused)
+            reused.fill(0) // the app's to change once send() has returned (Bun copies too)
+          }
+          ws.send('small')
+          return
+        }
+        ws.send(message)
+      },
+    })
+    const a = server.connect(), b = server.connect()
+    for (const conn of [a, b]) conn.send(UPGRADE + '\r\n')
+    await server.settle()
+    a.send(clientMessage(2, pattern(70_000, 9)))
+    b.send(clientMessage(1, 'go'))
+    a.send(clientMessage(2, pattern(20_000, 8)))
+    await server.settle()
+    expect(framesAfterHead(a).map((f) => [f.opcode, f.payload])).toEqual([[2, pattern(70_000, 9)], [2, pattern(20_000, 8)]])
+    expect(framesAfterHead(b).map((f) => [f.opcode, f.payload])).toEqual([
+      [2, pattern(40_000, 1)], [2, pattern(40_000, 2)], [2, pattern(40_000, 3)], [1, utf8('small')],
+    ])
+  })
+
   it('closes with 1011 when a handler throws, and keeps serving others', async () => {
     const log: Log = { events: [] }
     const server = echoServer({

@@ -252,3 +252,58 @@ describe('limits and memory', () => {
     expect(conn.bufferedBytes).toBe(0)
   })
 })
+
+describe('input handed over (ownsInput)', () => {
+  const pattern = (n: number, seed: number): Uint8Array => Uint8Array.from({ length: n }, (_, i) => (i * 31 + seed) & 0xff)
+
+  it('unmasks a whole frame in place and hands out a view of the chunk; later frames do not touch it', () => {
+    const conn = new WebSocketConnection({ ownsInput: true })
+    const a = pattern(3000, 1), b = pattern(3001, 2)
+    const chunk = clientFrames({ opcode: 2, payload: a }, { opcode: 2, payload: b })
+    conn.receive(chunk)
+    const [first, second] = drain(conn) as { data: Uint8Array }[]
+    expect(first!.data.buffer).toBe(chunk.buffer) // no copy
+    expect(second!.data.buffer).toBe(chunk.buffer)
+    expect(first!.data).toEqual(a)
+    expect(second!.data).toEqual(b)
+    conn.receive(clientFrames({ opcode: 2, payload: pattern(3000, 3) }))
+    drain(conn)
+    expect(first!.data).toEqual(a)
+  })
+
+  it('copies a binary message out of a chunk that would pin over 8× its size', () => {
+    const conn = new WebSocketConnection({ ownsInput: true })
+    const payload = pattern(100, 5)
+    const frame = clientFrame({ opcode: 2, payload })
+    const big = new Uint8Array(10_000)
+    big.set(frame, 7)
+    conn.receive(big.subarray(7, 7 + frame.length))
+    const [message] = drain(conn) as { data: Uint8Array }[]
+    expect(message!.data.buffer).not.toBe(big.buffer)
+    expect(message!.data).toEqual(payload)
+  })
+
+  it('leaves lent chunks untouched (the default)', () => {
+    const conn = new WebSocketConnection()
+    const chunk = clientFrames({ opcode: 2, payload: pattern(500, 9) }, { opcode: 1, payload: 'héllo' })
+    const before = chunk.slice()
+    conn.receive(chunk)
+    expect(drain(conn)).toMatchObject([{ type: 'message', data: pattern(500, 9) }, { type: 'message', data: utf8('héllo') }, NEED_DATA])
+    expect(chunk).toEqual(before)
+  })
+
+  it('still fails invalid UTF-8 in a frame unmasked in place (1007)', () => {
+    const conn = new WebSocketConnection({ ownsInput: true })
+    conn.receive(clientFrame({ opcode: 1, payload: hex('cebae1bdb9cf83ceb5eda080656469746564') }))
+    expect(remoteError(() => conn.next())).toMatchObject({ code: 'invalid-utf8', closeCode: 1007 })
+  })
+})
+
+describe('send() of text bytes', () => {
+  it('checks them as UTF-8 unless the caller says they were encoded from a string (validUtf8)', () => {
+    const conn = new WebSocketConnection()
+    const bad = hex('ff41')
+    expect(() => conn.send({ type: 'message', opcode: 'text', data: bad })).toThrow(LocalWebSocketError)
+    expect(toHex(conn.send({ type: 'message', opcode: 'text', data: utf8('é'), validUtf8: true }))).toBe('8102c3a9')
+  })
+})

@@ -2,7 +2,10 @@
  * WebSocket vector harness: drives a `WebSocketConnection` with client bytes cut into
  * chunks and records what comes out, answering Pings and Closes as Autobahn's echo server
  * would. Every vector runs whole, one byte at a time and split in two at every offset
- * (sampled for long inputs); all runs must agree.
+ * (sampled for long inputs); all runs must agree. Each way runs twice more with the chunks
+ * handed over (`ownsInput`: unmasked in place, messages as views of them): as separate
+ * arrays, and as views into one buffer much bigger than the input (the engine must copy
+ * binary messages out rather than pin it).
  * @module
  */
 import { WebSocketConnection } from '../../../core/ws/connection.ts'
@@ -34,17 +37,42 @@ export const DEFLATE: DeflateParams = {
   clientMaxWindowBits: 15,
 }
 
+/**
+ * How the chunks are given: only lent (the default), handed over each in its own array, or
+ * handed over as views into one shared buffer far bigger than the input.
+ */
+export type InputMode = 'lent' | 'owned' | 'owned-in-big-buffer'
+
 /** The connection options a vector asks for. */
-export function connectionFor(vector: Pick<WsVector, 'maxPayloadLength' | 'permessageDeflate'>): WebSocketConnection {
+export function connectionFor(vector: Pick<WsVector, 'maxPayloadLength' | 'permessageDeflate'>, mode: InputMode = 'lent'): WebSocketConnection {
   return new WebSocketConnection({
     maxPayloadLength: vector.maxPayloadLength,
     permessageDeflate: vector.permessageDeflate ? DEFLATE : null,
+    ownsInput: mode !== 'lent',
+  })
+}
+
+/** Copies of `chunks` the engine may keep and modify, as `mode` says. */
+function handOver(chunks: Uint8Array[], mode: InputMode): Uint8Array[] {
+  if (mode === 'owned') return chunks.map((chunk) => chunk.slice())
+  const total = chunks.reduce((n, c) => n + c.length, 0)
+  const big = new Uint8Array(64 * total + 4096)
+  let at = 1 // not word-aligned
+  return chunks.map((chunk) => {
+    big.set(chunk, at)
+    at += chunk.length
+    return big.subarray(at - chunk.length, at)
   })
 }
 
 /** Feeds `chunks` (then EOF if asked) to a fresh connection. Anything but `RemoteWebSocketError` propagates. */
-export function feed(vector: Pick<WsVector, 'maxPayloadLength' | 'permessageDeflate' | 'eof'>, chunks: Uint8Array[]): Outcome {
-  const conn = connectionFor(vector)
+export function feed(
+  vector: Pick<WsVector, 'maxPayloadLength' | 'permessageDeflate' | 'eof'>,
+  lent: Uint8Array[],
+  mode: InputMode = 'lent',
+): Outcome {
+  const conn = connectionFor(vector, mode)
+  const chunks = mode === 'lent' ? lent : handOver(lent, mode)
   const events: SeenEvent[] = []
   const sent: string[] = []
   const total = chunks.reduce((n, c) => n + c.length, 0)
@@ -134,9 +162,12 @@ export function runAllWays(vector: WsVector): { outcome: Outcome; disagreements:
   const outcome = feed(vector, whole!.chunks)
   const expected = JSON.stringify(outcome)
   const disagreements: string[] = []
-  for (const { label, chunks } of others) {
-    const got = feed(vector, chunks)
-    if (JSON.stringify(got) !== expected) disagreements.push(`${label}: ${JSON.stringify(got).slice(0, 300)}`)
+  const modes: InputMode[] = ['lent', 'owned', 'owned-in-big-buffer']
+  for (const mode of modes) {
+    for (const { label, chunks } of mode === 'lent' ? others : [whole!, ...others]) {
+      const got = feed(vector, chunks, mode)
+      if (JSON.stringify(got) !== expected) disagreements.push(`${label} (${mode}): ${JSON.stringify(got).slice(0, 300)}`)
+    }
   }
   return { outcome, disagreements }
 }

@@ -29,6 +29,19 @@ describe('length encoding (RFC 6455 §5.2: minimal)', () => {
     }
   })
 
+  it('copies the payload exactly wherever it lies in its buffer (before or after the header\'s length)', () => {
+    for (const length of [1023, 1024, 5000, 70_000]) {
+      for (const offset of [0, 1, 2, 3, 4, 9, 10, 11, 64]) {
+        const buffer = new Uint8Array(offset + length + 3).fill(0xee)
+        const payload = buffer.subarray(offset, offset + length)
+        for (let i = 0; i < length; i++) payload[i] = (i * 7 + offset) & 0xff
+        const bytes = encodeFrame(Opcode.binary, payload)
+        expect(bytes.subarray(0, bytes.length - length)).toEqual(encodeFrameHeader(Opcode.binary, length))
+        expect(bytes.subarray(bytes.length - length)).toEqual(payload)
+      }
+    }
+  })
+
   it('flags: FIN off, RSV1 on', () => {
     expect(toHex(encodeFrameHeader(Opcode.text, 0, { fin: false }))).toBe('0100')
     expect(toHex(encodeFrameHeader(Opcode.text, 0, { rsv1: true }))).toBe('c100')

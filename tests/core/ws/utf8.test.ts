@@ -6,7 +6,7 @@ import { describe, expect, it, test } from 'vitest'
 import { WebSocketConnection } from '../../../core/ws/connection.ts'
 import { RemoteWebSocketError } from '../../../core/ws/errors.ts'
 import { NEED_DATA } from '../../../core/ws/events.ts'
-import { isValidUtf8, Utf8Validator } from '../../../core/ws/utf8.ts'
+import { decodeUtf8, isValidUtf8, Utf8Validator } from '../../../core/ws/utf8.ts'
 import { clientFrame, concat, hex, latin1 } from '../../vectors/ws-client.ts'
 import { kuhnSequences, kuhnTitles } from '../../vectors/ws-utf8.ts'
 
@@ -33,6 +33,7 @@ describe('Autobahn 6.5-6.23: Kuhn sequences', () => {
   })
   test.each(kuhnSequences.map((s) => [s.id, s] as const))('case %s', (_, { valid, bytes }) => {
     expect(isValidUtf8(bytes)).toBe(valid)
+    expect(decodeUtf8(bytes) !== null).toBe(valid)
     expect(decoderAccepts(bytes)).toBe(valid)
     expect(validIn(Array.from(bytes, (b) => new Uint8Array([b])))).toBe(valid)
     for (let cut = 1; cut < bytes.length; cut++) expect(validIn([bytes.subarray(0, cut), bytes.subarray(cut)])).toBe(valid)
@@ -112,6 +113,16 @@ describe('agrees with TextDecoder({ fatal: true })', () => {
     fc.assert(fc.property(bytes, (b) => {
       expect(isValidUtf8(b)).toBe(decoderAccepts(b))
     }), { numRuns: 3000 })
+  })
+  it('decodeUtf8: the text exactly when the bytes are valid (U+FFFD in the input included)', () => {
+    fc.assert(fc.property(bytes, (b) => {
+      const text = decodeUtf8(b)
+      if (decoderAccepts(b)) expect(text).toBe(new TextDecoder('utf-8', { ignoreBOM: true }).decode(b))
+      else expect(text).toBeNull()
+    }), { numRuns: 3000 })
+    expect(decodeUtf8(hex('efbfbd41'))).toBe('\ufffdA') // a real U+FFFD is valid
+    expect(decodeUtf8(hex('efbbbf41'))).toBe('\ufeffA') // the BOM is kept (WHATWG: decode without BOM)
+    expect(decodeUtf8(hex('efbfbdff'))).toBeNull()
   })
   it('split anywhere', () => {
     fc.assert(fc.property(bytes, fc.nat(), (b, n) => {
