@@ -15,20 +15,19 @@ export const CLOSED: unique symbol = Symbol('closed')
 /** A batch this large leaves at once: gathering saves syscalls, not memory. */
 const MAX_BATCH_BYTES = 64 * 1024
 
-/** Microtask turns an answer may take and still leave with the others of its read. */
+/**
+ * Microtask turns a wait of the loop may last without ending before what is gathered leaves
+ * without it: an async app that answers without waiting for I/O takes one or two.
+ */
 const SETTLE_TURNS = 8
 
+const ignore = (): void => {}
+
 /**
- * Whether `pending` settles within a few microtask turns: an async app that answers without
- * waiting for I/O does, and its response can join the batch. Rejections are the caller's.
+ * Turns are counted with reactions on a settled promise: cheaper than `queueMicrotask`,
+ * which some runtimes wrap per call (Node: an async resource and a bound function).
  */
-export async function settlesSoon(pending: Promise<void>): Promise<boolean> {
-  let settled = false
-  pending.then(() => (settled = true), () => (settled = true))
-  for (let i = 0; i < SETTLE_TURNS && !settled; i++) await null
-  if (settled) await pending
-  return settled
-}
+const SETTLED: Promise<void> = Promise.resolve()
 
 /** What the writer needs of its connection. */
 export interface WriterHost {
@@ -44,6 +43,16 @@ export class BatchedWriter implements Http1Output {
   /** Writes gathered while corked; null when not corked. */
   private batch: Uint8Array[] | null = null
   private batchBytes = 0
+  /** The loop waits for an exchange (or a body drain); `waits` counts the waits begun. */
+  private waiting = false
+  private waits = 0
+  /** A microtask is queued to watch the current wait, `turns` turns into wait number `watched`. */
+  private watching = false
+  private watched = 0
+  private turns = 0
+  /** The watch sent the batch early; its backpressure, for the loop to honour once its wait ends. */
+  private sentEarly = false
+  private early: Promise<void> | void = undefined
 
   constructor(transport: Transport, host: WriterHost) {
     this.transport = transport
@@ -61,6 +70,56 @@ export class BatchedWriter implements Http1Output {
     this.batchBytes = 0
     if (parts === null || parts.length === 0) return
     return this.send(parts)
+  }
+
+  /**
+   * The loop begins to wait for something that may come within this turn (an async app's
+   * answer): the batch stays corked, unless the wait outlasts `SETTLE_TURNS` microtask turns;
+   * then what is gathered leaves, so that a slow response holds back only the ones behind it.
+   * One watch serves consecutive waits: a wait costs a turn or two of it, not a promise chain.
+   */
+  waitStarted(): void {
+    this.waiting = true
+    this.waits++
+    if (this.watching || this.batch === null) return
+    this.watching = true
+    this.watched = this.waits
+    this.turns = 0
+    void SETTLED.then(this.watch)
+  }
+
+  /**
+   * The wait is over. If the watch sent the batch meanwhile, gathering resumes; returns the
+   * transport's backpressure on that early write, for the loop to await.
+   */
+  waitEnded(): Promise<void> | void {
+    this.waiting = false
+    if (!this.sentEarly) return
+    this.sentEarly = false
+    this.cork()
+    const early = this.early
+    this.early = undefined
+    return early
+  }
+
+  private readonly watch = (): void => {
+    if (!this.waiting || this.batch === null || this.host.isClosed) {
+      this.watching = false
+      return
+    }
+    if (this.watched !== this.waits) {
+      this.watched = this.waits
+      this.turns = 0
+    }
+    if (++this.turns < SETTLE_TURNS) {
+      void SETTLED.then(this.watch)
+      return
+    }
+    this.watching = false
+    this.sentEarly = true
+    this.early = this.uncork()
+    // Awaited by the loop when its wait ends, if it ends; a failed write is the loop's CLOSED.
+    this.early?.catch(ignore)
   }
 
   write(bytes: Uint8Array): Promise<void> | void {
