@@ -18,7 +18,7 @@ const MAX_BATCH_BYTES = 64 * 1024
 /**
  * Parts up to this many bytes in all are joined into one buffer rather than handed over as
  * a writev: copying a few KiB costs less than a runtime's per-part work on a gathered write
- * (Node: a Writable.write, a Buffer and an iovec per part), as 16 pipelined answers are.
+ * (a stream write, a buffer object and an iovec per part), as 16 pipelined answers are.
  */
 const JOIN_BYTES = 16 * 1024
 
@@ -32,7 +32,7 @@ const ignore = (): void => {}
 
 /**
  * Turns are counted with reactions on a settled promise: cheaper than `queueMicrotask`,
- * which some runtimes wrap per call (Node: an async resource and a bound function).
+ * which a runtime may wrap per call (an async resource and a bound function each).
  */
 const SETTLED: Promise<void> = Promise.resolve()
 
