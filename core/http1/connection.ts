@@ -62,6 +62,8 @@ const scratch = new Uint8Array(3 * SCRATCH_CHARS)
 
 /** The last head encoded: alike responses share one head text (head-serializer.ts), copied, not encoded again. */
 let lastHeadText = ''
+/** The largest buffer the last head may be kept a view of: a pooled slab (byte-pool.ts), not a body's. */
+const MAX_PINNED_BYTES = 8 * 1024
 let lastHeadBytes: Uint8Array = new Uint8Array(0)
 
 /** Writes the latin1 head `text` at the start of `out`. */
@@ -76,9 +78,12 @@ function encodeHead(text: string, out: Uint8Array): void {
   if (r.read !== text.length || r.written !== text.length) {
     for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i)
   }
-  // A view of bytes handed out is never written again (byte-pool.ts), so it can be read later.
-  lastHeadText = text
-  lastHeadBytes = out.subarray(0, text.length)
+  // A view of bytes handed out is never written again (byte-pool.ts), so it can be read later;
+  // kept only from a small buffer (a pooled slab), never pinning a large body's memory.
+  if (out.buffer.byteLength <= MAX_PINNED_BYTES) {
+    lastHeadText = text
+    lastHeadBytes = out.subarray(0, text.length)
+  }
 }
 
 /** The sans-I/O HTTP/1.1 server side of one connection. */
