@@ -66,37 +66,45 @@ export interface AppFailureOptions {
 }
 
 /**
- * Calls the handler. A Response returned synchronously is used without a microtask hop;
- * a throw, a rejection or a non-Response goes to `failed`.
+ * Calls the handler. A Response returned synchronously is used without a microtask hop; a
+ * promise is returned as the app gave it, for `whenAnswered()`. A throw goes to `failed`.
  */
 export function callApp(
   handler: FetchHandler,
   request: Request,
   info: ServeInfo,
   failed: (error: unknown, request: Request) => Promise<Response>,
-): Response | Promise<Response> {
-  let result: Response | Promise<Response>
+): Response | PromiseLike<unknown> {
+  let result: Response | PromiseLike<unknown>
   try {
     result = handler(request, info)
   } catch (error) {
     return failed(error, request)
   }
   if (result instanceof Response) return result
-  return awaitApp(result, request, failed)
+  if (result !== null && typeof result === 'object' && typeof (result as PromiseLike<unknown>).then === 'function') return result
+  return Promise.resolve(result)
 }
 
-async function awaitApp(
-  result: unknown,
+/**
+ * Passes the app's eventual Response to `then`, in the one promise reaction that awaiting it
+ * costs anyway (an `await` in between would add a turn per request). A rejection or a
+ * non-Response goes to `failed`, whose Response goes to `then`.
+ */
+export function whenAnswered<R>(
+  answer: PromiseLike<unknown>,
   request: Request,
   failed: (error: unknown, request: Request) => Promise<Response>,
-): Promise<Response> {
-  try {
-    const response = await result
-    if (response instanceof Response) return response
-    throw new TypeError(`the handler returned ${Object.prototype.toString.call(response)}, not a Response`)
-  } catch (error) {
-    return failed(error, request)
-  }
+  then: (response: Response) => R | PromiseLike<R>,
+): Promise<R> {
+  return Promise.resolve(answer).then(
+    (response) => {
+      if (response instanceof Response) return then(response)
+      const error = new TypeError(`the handler returned ${Object.prototype.toString.call(response)}, not a Response`)
+      return failed(error, request).then(then)
+    },
+    (error: unknown) => failed(error, request).then(then),
+  )
 }
 
 /** A handler that failed: `onError`'s response if it gives one, else a bare 500. Logged. */

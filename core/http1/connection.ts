@@ -37,7 +37,7 @@ import {
 import { requestFraming } from './framing.ts'
 import { HeadParser } from './head-parser.ts'
 import { serializeInformational, serializeResponseHead, type SerializedHead } from './head-serializer.ts'
-import { latin1Encode, utf8Encode } from '../http/ascii.ts'
+import { utf8Encode } from '../http/ascii.ts'
 import { allocBytes } from '../http/byte-pool.ts'
 import { resolveLimits, type Limits } from './limits.ts'
 import { ReceiveBuffer } from './receive-buffer.ts'
@@ -59,6 +59,32 @@ const encoder = new TextEncoder()
 /** Strings up to this many chars are UTF-8 encoded into `scratch` (3 bytes per char at most). */
 const SCRATCH_CHARS = 16 * 1024
 const scratch = new Uint8Array(3 * SCRATCH_CHARS)
+
+/** The last head encoded: alike responses share one head text (head-serializer.ts), copied, not encoded again. */
+let lastHeadText = ''
+/** The largest buffer the last head may be kept a view of: a pooled slab (byte-pool.ts), not a body's. */
+const MAX_PINNED_BYTES = 8 * 1024
+let lastHeadBytes: Uint8Array = new Uint8Array(0)
+
+/** Writes the latin1 head `text` at the start of `out`. */
+function encodeHead(text: string, out: Uint8Array): void {
+  if (text === lastHeadText) {
+    out.set(lastHeadBytes)
+    return
+  }
+  // The head is latin1; encodeInto is exact when it is ASCII (it then reads every char
+  // into as many bytes), which is the rule. Anything else takes the byte loop.
+  const r = encoder.encodeInto(text, out)
+  if (r.read !== text.length || r.written !== text.length) {
+    for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i)
+  }
+  // A view of bytes handed out is never written again (byte-pool.ts), so it can be read later;
+  // kept only from a small buffer (a pooled slab), never pinning a large body's memory.
+  if (out.buffer.byteLength <= MAX_PINNED_BYTES) {
+    lastHeadText = text
+    lastHeadBytes = out.subarray(0, text.length)
+  }
+}
 
 /** The sans-I/O HTTP/1.1 server side of one connection. */
 export class Connection {
@@ -243,7 +269,10 @@ export class Connection {
   }
 
   private sendHead(status: number, reason: string | undefined, headers: readonly string[], length: number | undefined): Uint8Array {
-    return latin1Encode(this.startResponse(status, reason, headers, length).text)
+    const text = this.startResponse(status, reason, headers, length).text
+    const out = allocBytes(text.length)
+    encodeHead(text, out)
+    return out
   }
 
   /** Serializes a final response head and moves the state machine; the body encoder is set up. */
@@ -302,12 +331,7 @@ export class Connection {
       throw new LocalProtocolError('invalid-response', 'body length differs from its Content-Length', 500)
     }
     const out = allocBytes(text.length + (sendsBody ? length : 0))
-    // The head is latin1; encodeInto is exact when it is ASCII (it then reads every char
-    // into as many bytes), which is the rule. Anything else takes the byte loop.
-    const r = encoder.encodeInto(text, out)
-    if (r.read !== text.length || r.written !== text.length) {
-      for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i)
-    }
+    encodeHead(text, out)
     if (sendsBody) out.set(bytes, text.length)
     this.respondedBodyBytes = sendsBody ? length : 0
     this.encoder = null

@@ -25,14 +25,14 @@ export interface ResponseContext {
   date: string | null
 }
 
-/** A serialized head and the framing its body must follow. */
+/** A serialized head and the framing its body must follow; shared between alike responses. */
 export interface SerializedHead {
   /** The head as latin1 text, blank line included; one char per byte. */
-  text: string
-  framing: BodyFraming
+  readonly text: string
+  readonly framing: BodyFraming
   /** Body length for `'length'` framing. */
-  length: number
-  keepAlive: boolean
+  readonly length: number
+  readonly keepAlive: boolean
 }
 
 function invalid(message: string): LocalProtocolError {
@@ -72,8 +72,64 @@ export function serializeInformational(status: number, headers: readonly string[
   return latin1Encode(statusLine(status) + fieldLines(headers) + '\r\n')
 }
 
+/**
+ * The last head serialized and what it was made of. A server mostly answers alike (the same
+ * status, fields and length within one Date second, as a pipelined batch does): such a head
+ * is the same text, already validated, so it is returned again without a second pass over
+ * the fields and a second string build. Every input is compared; the fields by value.
+ */
+interface LastHead {
+  status: number
+  reason: string | undefined
+  headers: string[]
+  knownLength: number | undefined
+  method: string
+  version: '1.0' | '1.1'
+  keepAlive: boolean
+  date: string | null
+  head: SerializedHead
+}
+
+let last: LastHead | null = null
+
+function sameFields(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
+}
+
 /** The final response head. `knownLength` is the body size when the server knows it. */
 export function serializeResponseHead(
+  status: number,
+  reason: string | undefined,
+  headers: readonly string[],
+  knownLength: number | undefined,
+  context: ResponseContext,
+): SerializedHead {
+  const seen = last
+  if (
+    seen !== null && seen.status === status && seen.knownLength === knownLength && seen.date === context.date &&
+    seen.keepAlive === context.keepAlive && seen.method === context.method && seen.version === context.version &&
+    seen.reason === reason && sameFields(seen.headers, headers)
+  ) {
+    return seen.head
+  }
+  const head = buildResponseHead(status, reason, headers, knownLength, context)
+  last = {
+    status,
+    reason,
+    headers: headers.slice(),
+    knownLength,
+    method: context.method,
+    version: context.version,
+    keepAlive: context.keepAlive,
+    date: context.date,
+    head,
+  }
+  return head
+}
+
+function buildResponseHead(
   status: number,
   reason: string | undefined,
   headers: readonly string[],

@@ -32,7 +32,7 @@ import { Deadline } from './deadlines.ts'
 import { failureResponse, runExchange, type ExchangeStream, type RequestFailure } from './exchange.ts'
 import { Http1Body, type BodyHost } from './http1-body.ts'
 import { Http1Sink } from './http1-sink.ts'
-import { BatchedWriter, CLOSED, settlesSoon, type WriterHost } from './write-batch.ts'
+import { BatchedWriter, CLOSED, type WriterHost } from './write-batch.ts'
 import { lingeringClose } from './linger.ts'
 import { sniffProtocol } from './protocol-sniff.ts'
 import { readProxyPreamble } from './proxy-preamble.ts'
@@ -183,13 +183,21 @@ export class ConnectionLoop implements ExchangeStream, Upgrader, BodyHost, Write
         } else if (event === PAUSED || event.type === 'closed') {
           return
         } else if (event.type === 'request') {
-          const pending = this.dispatch(event)
-          if (pending !== undefined && !(await settlesSoon(pending))) {
-            // A slow response holds back only the ones behind it: send what is ready.
-            const flushed = this.output.uncork()
+          // Each wait is an await of the exchange's own promise: one turn, no wrapper. A wait
+          // that outlasts a few turns sends what is gathered meanwhile (write-batch.ts).
+          const running = this.dispatch(event)
+          if (running !== undefined) {
+            this.output.waitStarted()
+            await running
+            const flushed = this.output.waitEnded()
             if (flushed !== undefined) await flushed
-            await pending
-            this.output.cork()
+          }
+          const drained = this.afterExchange()
+          if (drained !== undefined) {
+            this.output.waitStarted()
+            await drained
+            const flushed = this.output.waitEnded()
+            if (flushed !== undefined) await flushed
           }
           if (this.isClosed || this.isUpgraded || !this.conn.keepAlive) return
         }
@@ -299,8 +307,8 @@ export class ConnectionLoop implements ExchangeStream, Upgrader, BodyHost, Write
   }
 
   /**
-   * One request: checked, handed to the exchange, then its unread body drained. Returns a
-   * promise only when something must be waited for (an async app, backpressure, a body).
+   * One request: checked and handed to the exchange. Returns a promise only when something
+   * must be waited for (an async app, backpressure, a body); `afterExchange()` follows.
    */
   private dispatch(event: RequestEvent): void | Promise<void> {
     this.state = 'exchange'
@@ -313,17 +321,16 @@ export class ConnectionLoop implements ExchangeStream, Upgrader, BodyHost, Write
     // answer its error now instead of letting the app see the start of it (a RemoteProtocolError
     // thrown here goes to run()'s error response). Only what has arrived is read.
     if (!this.body.complete && this.conn.bufferedBytes > 0) this.body.prefetch()
-    const running = runExchange(this, {
+    return runExchange(this, {
       method: event.method,
       target: event.target,
       version: event.version,
       headers: event.headers,
       hasBody: event.contentLength !== 0,
     }, this.settings)
-    if (running !== undefined) return running.then(() => this.afterExchange())
-    return this.afterExchange()
   }
 
+  /** The exchange has ended: an unread body is drained (a promise if it must be read first). */
   private afterExchange(): void | Promise<void> {
     this.event = null
     this.body.reset(0)

@@ -6,7 +6,7 @@
  * (uvicorn's `RequestResponseCycle`, hyper's `dispatch.rs`.)
  * @module
  */
-import { callApp, fallbackResponse } from '../fetch/app.ts'
+import { callApp, fallbackResponse, whenAnswered } from '../fetch/app.ts'
 import { errorResponse } from '../fetch/error-response.ts'
 import { isRequestAborted, LightRequest, type BodySource } from '../fetch/light-request.ts'
 import { isForbiddenMethod, requestUrl, type LocalAddress } from '../fetch/request-url.ts'
@@ -110,7 +110,7 @@ export function runExchange(stream: ExchangeStream, head: ExchangeHead, settings
   } else {
     url = requestUrl(head.target, head.headers, scheme, stream.local)
   }
-  let response: Response | Promise<Response> | null = null
+  let response: Response | null = null
   let request: LightRequest | null = null
   let counted = false
   if (isForbiddenMethod(head.method)) {
@@ -136,7 +136,10 @@ export function runExchange(stream: ExchangeStream, head: ExchangeHead, settings
     ? null
     : telemetry.requestStarted({ method: head.method, url, scheme, protocolVersion: head.version, headers: head.headers, info, request: request as Request | null })
   const tracking: Tracking | null = observation !== null || counted ? { observation, request, counted, error: undefined, ended: false } : null
-  if (request !== null) {
+  let result: void | Promise<void>
+  if (request === null) {
+    result = respond(stream, head, settings, response!, start, tracking)
+  } else {
     const app = request as unknown as Request
     const failed = (error: unknown, req: Request): Promise<Response> => {
       // After upgrade() an app may return nothing: not an error.
@@ -144,13 +147,13 @@ export function runExchange(stream: ExchangeStream, head: ExchangeHead, settings
       if (tracking !== null) tracking.error = error
       return fallbackResponse(error, req, settings.failure)
     }
-    response = observation === null
+    const answer = observation === null
       ? callApp(settings.handler, app, info, failed)
       : observation.run(() => callApp(settings.handler, app, info, failed))
+    result = answer instanceof Response
+      ? respond(stream, head, settings, answer, start, tracking)
+      : whenAnswered(answer, app, failed, (r) => respond(stream, head, settings, r, start, tracking))
   }
-  const result = response instanceof Promise
-    ? response.then((r) => respond(stream, head, settings, r, start, tracking))
-    : respond(stream, head, settings, response!, start, tracking)
   if (tracking === null || result === undefined) return result
   return result.then(undefined, (error: unknown) => {
     exchangeEnded(settings, tracking, 0, true)

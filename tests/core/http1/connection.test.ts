@@ -189,3 +189,18 @@ describe('local errors never reach the wire', () => {
     expect(() => started().send({ type: 'response', status: 99, headers: [] })).toThrow(LocalProtocolError)
   })
 })
+
+describe('alike responses', () => {
+  it('are serialized byte for byte, their shared head copied into each (obs-text in the reason too)', () => {
+    const conn = new Connection()
+    conn.receive(enc.encode('GET /a HTTP/1.1\r\nHost: a\r\n\r\nGET /b HTTP/1.1\r\nHost: a\r\n\r\nGET /c HTTP/1.1\r\nHost: a\r\n\r\n'))
+    const outputs: string[] = []
+    for (const [reason, body] of [['Sch\xf6n', 'one'], ['Sch\xf6n', 'two'], [undefined, 'six']] as const) {
+      expect(conn.next()).toMatchObject({ type: 'request' })
+      expect(conn.next()).toMatchObject({ type: 'end' })
+      outputs.push(text(conn.respond({ type: 'response', status: 200, reason, headers: ['x-a', '1'] }, body)))
+    }
+    const head = (reason: string): string => `HTTP/1.1 200 ${reason}\r\nx-a: 1\r\ncontent-length: 3\r\n\r\n`
+    expect(outputs).toEqual([head('Sch\xf6n') + 'one', head('Sch\xf6n') + 'two', head('OK') + 'six'])
+  })
+})

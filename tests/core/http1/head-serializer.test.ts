@@ -362,3 +362,38 @@ describe('trailers (RFC 9112 §7.1.2)', () => {
     expectInvalidResponse(() => serializeTrailers(['', '1']))
   })
 })
+
+describe('alike heads (the last head is reused when every input is the same)', () => {
+  it('gives the same head for the same inputs, and a new one when any input differs', () => {
+    const fields = ['content-type', 'text/plain']
+    const first = head(200, fields, 13, { date: DATE })
+    expect(head(200, ['content-type', 'text/plain'], 13, { date: DATE })).toBe(first)
+    const ok = `HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: 13\r\ndate: ${DATE}\r\n\r\n`
+    expect(first.text).toBe(ok)
+    expect(head(200, fields, 14, { date: DATE }).text).toBe(ok.replace('13', '14'))
+    expect(head(201, fields, 13, { date: DATE }).text).toBe(ok.replace('200 OK', '201 Created'))
+    expect(head(200, fields, 13, { date: 'Mon, 07 Nov 1994 08:49:37 GMT' }).text).toBe(ok.replace('Sun, 06', 'Mon, 07'))
+    expect(head(200, fields, 13, { date: DATE, keepAlive: false }).text).toBe(ok.replace('\r\n\r\n', '\r\nconnection: close\r\n\r\n'))
+    expect(head(200, fields, 13, { date: DATE, version: '1.0' }).text).toBe(ok.replace('\r\n\r\n', '\r\nconnection: keep-alive\r\n\r\n'))
+    expect(head(200, fields, 13, { date: DATE }, 'Fine').text).toBe(ok.replace('200 OK', '200 Fine'))
+    const forHead = head(200, fields, 13, { date: DATE, method: 'HEAD' })
+    expect(forHead.text).toBe(ok)
+    expect(forHead.framing).toBe('none')
+    expect(head(200, fields, 13, { date: DATE }).framing).toBe('length')
+  })
+
+  it('compares the fields by value, so a field list changed after use is not mistaken for the old one', () => {
+    const fields = ['x-a', '1']
+    expect(head(200, fields, 0).text).toBe('HTTP/1.1 200 OK\r\nx-a: 1\r\ncontent-length: 0\r\n\r\n')
+    fields[1] = '2'
+    expect(head(200, fields, 0).text).toBe('HTTP/1.1 200 OK\r\nx-a: 2\r\ncontent-length: 0\r\n\r\n')
+    fields.push('x-b', '3')
+    expect(head(200, fields, 0).text).toBe('HTTP/1.1 200 OK\r\nx-a: 2\r\nx-b: 3\r\ncontent-length: 0\r\n\r\n')
+  })
+
+  it('still refuses an invalid field after a valid head', () => {
+    head(200, ['x-a', '1'], 0)
+    expectInvalidResponse(() => head(200, ['x-a', '1\r\nx-b: 2'], 0))
+    expectInvalidResponse(() => head(200, ['x-a', '1\r\nx-b: 2'], 0))
+  })
+})

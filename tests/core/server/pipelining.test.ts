@@ -23,6 +23,18 @@ describe('pipelined requests', () => {
     expect(conn.closed).toBe(false)
   })
 
+  it('keeps answers that take a few microtask turns in the one write', async () => {
+    const server = createTestServer(async (request) => {
+      for (let i = 0; i < 3; i++) await null
+      return text(new URL(request.url).pathname)
+    })
+    const conn = server.connect()
+    conn.send(Array.from({ length: 16 }, (_, i) => get(`/${i}`)).join(''))
+    await server.settle()
+    expect(conn.chunks).toHaveLength(1)
+    expect(statusLines(conn.text)).toEqual(Array.from({ length: 16 }, (_, i) => `/${i}`))
+  })
+
   it('sends what is ready before a slow response, and the rest after it', async () => {
     let release!: () => void
     const gate = new Promise<void>((resolve) => (release = resolve))
