@@ -33,12 +33,51 @@ export interface ResponseParts {
 /** Reads a light response's parts, or returns null when the real Response is needed. */
 export let responseParts: (response: unknown) => ResponseParts | null
 
+/**
+ * The `body` stream of a light response with a string or bytes body, and that body: while
+ * nobody has read the stream, a response built from it (`new Response(r.body, r)`, which
+ * Hono's `c.header()` after `next()` does) is light too and is written from `source`, with no
+ * real Response and no stream read. The first reader (a read, a cancel, or the server writing
+ * either response) sets `used`; the stream is then what it is for the standard: read once.
+ */
+interface BodyStream {
+  readonly stream: ReadableStream<Uint8Array>
+  readonly source: string | Uint8Array
+  used: boolean
+}
+const bodyStreams = new WeakMap<ReadableStream, BodyStream>()
+const utf8 = new TextEncoder()
+
+function newBodyStream(source: string | Uint8Array): BodyStream {
+  let entry!: BodyStream
+  // A byte stream (as a Response's body is) that produces its bytes when first read.
+  const stream = new ReadableStream<Uint8Array>({
+    type: 'bytes',
+    pull(controller) {
+      if (entry.used) return controller.error(new TypeError('the body has already been read'))
+      entry.used = true
+      controller.enqueue(typeof source === 'string' ? utf8.encode(source) : source.slice())
+      controller.close()
+    },
+    cancel() {
+      entry.used = true
+    },
+  })
+  entry = { stream, source, used: false }
+  bodyStreams.set(stream, entry)
+  return entry
+}
+
 /** See the module comment. */
 export class LightResponse {
   #body: unknown
   #init: ResponseInit | undefined
   #headers: Headers | null = null
   #real: Response | null = null
+  /** The `body` stream handed out, or adopted from another light response (see `BodyStream`). */
+  #stream: BodyStream | null = null
+  /** The body was given as a stream (an adopted one): no default Content-Type. */
+  #fromStream = false
 
   constructor(body?: BodyInit | null, given?: ResponseInit) {
     const init = readInit(given)
@@ -52,12 +91,27 @@ export class LightResponse {
     }
     this.#body = body ?? null
     this.#init = init
+    if (body instanceof ReadableStream) {
+      const light = bodyStreams.get(body)
+      // Another light response's unread body: this one is written from the same source.
+      if (light !== undefined && !light.used && !body.locked) {
+        this.#stream = light
+        this.#body = light.source
+        this.#fromStream = true
+      }
+    }
   }
 
   static {
     responseParts = (response) => {
       // A brand check: `instanceof LightResponse` is true of real Responses too (hasInstance).
       if (typeof response !== 'object' || response === null || !(#real in response) || response.#real !== null) return null
+      const stream = response.#stream
+      if (stream !== null) {
+        // Its body stream is out: written from the source only if nobody has read it.
+        if (stream.used || stream.stream.locked) return null
+        stream.used = true
+      }
       const body = response.#body
       let bytes: string | Uint8Array | null
       if (body === null || typeof body === 'string' || body instanceof Uint8Array) bytes = body
@@ -65,7 +119,7 @@ export class LightResponse {
       else return null
       const headers = response.#headers !== null ? headerList(response.#headers) : initHeaders(response.#init?.headers)
       if (headers === null) return null
-      if (typeof body === 'string' && !hasField(headers, 'content-type')) headers.push('content-type', TEXT_PLAIN)
+      if (typeof body === 'string' && !response.#fromStream && !hasField(headers, 'content-type')) headers.push('content-type', TEXT_PLAIN)
       return { status: response.status, statusText: response.statusText, headers, body: bytes }
     }
   }
@@ -86,10 +140,33 @@ export class LightResponse {
     if (this.#real !== null) return this.#real.headers
     if (this.#headers === null) {
       const headers = new Headers(this.#init?.headers)
-      if (typeof this.#body === 'string' && !headers.has('content-type')) headers.set('content-type', TEXT_PLAIN)
+      if (typeof this.#body === 'string' && !this.#fromStream && !headers.has('content-type')) headers.set('content-type', TEXT_PLAIN)
       this.#headers = headers
     }
     return this.#headers
+  }
+
+  /**
+   * `body`, light while the body is a string or bytes: a stream that a response built from it
+   * can adopt unread (see `BodyStream`). Anything else comes from the real Response.
+   */
+  get body(): ReadableStream<Uint8Array> | null {
+    if (this.#real !== null) return this.#real.body
+    if (this.#stream !== null) return this.#stream.stream
+    const body = this.#body
+    if (body === null) return null
+    if (typeof body !== 'string' && !(body instanceof Uint8Array)) return LightResponse.materialize(this).body
+    this.#stream = newBodyStream(body)
+    return this.#stream.stream
+  }
+
+  /** `bodyUsed`, light while the body is a string or bytes: whether its stream was read. */
+  get bodyUsed(): boolean {
+    if (this.#real !== null) return this.#real.bodyUsed
+    const body = this.#body
+    if (body === null) return false
+    if (typeof body !== 'string' && !(body instanceof Uint8Array)) return LightResponse.materialize(this).bodyUsed
+    return this.#stream?.used ?? false
   }
 
   /** Builds the real Response once, with the recorded body and init (and any header changes). */
@@ -97,7 +174,18 @@ export class LightResponse {
     if (response.#real === null) {
       const init: ResponseInit = { ...response.#init }
       if (response.#headers !== null) init.headers = response.#headers
-      response.#real = new RealResponse(response.#body as BodyInit | null, init)
+      const stream = response.#stream
+      if (stream === null) response.#real = new RealResponse(response.#body as BodyInit | null, init)
+      else if (!stream.used && !stream.stream.locked) {
+        // Once its stream is out, the body is that stream: read once, whichever way.
+        response.#real = new RealResponse(stream.stream, init)
+      } else {
+        // Already read: the standard Response would not take that stream, so it gets one that
+        // is used up too (text() and the like reject, bodyUsed is true).
+        const real = new RealResponse(new ReadableStream(), init)
+        void real.body!.cancel()
+        response.#real = real
+      }
     }
     return response.#real
   }

@@ -18,18 +18,33 @@ export type HeaderList = string[]
 export function getHeader(headers: readonly string[], name: string): string | undefined {
   const lower = name.toLowerCase()
   for (let i = 0; i < headers.length; i += 2) {
-    const n = headers[i]!
-    if (n.length === lower.length && n.toLowerCase() === lower) return headers[i + 1]
+    if (isNamed(headers[i]!, lower)) return headers[i + 1]
   }
   return undefined
+}
+
+/**
+ * `name.toLowerCase() === lower`, without making a lowercased copy of every name looked at
+ * (on JavaScriptCore that copy is a runtime call per field per lookup). Names are ASCII
+ * tokens; anything else takes `toLowerCase`, so the answer is always the same.
+ */
+function isNamed(name: string, lower: string): boolean {
+  if (name === lower) return true
+  if (name.length !== lower.length) return false
+  for (let k = 0; k < name.length; k++) {
+    let c = name.charCodeAt(k)
+    if (c >= 0x41 && c <= 0x5a) c |= 0x20
+    else if (c > 0x7f) return name.toLowerCase() === lower
+    if (c !== lower.charCodeAt(k)) return false
+  }
+  return true
 }
 
 /** Every value of field `lowerName`, in order (RFC 9110 §5.3: field lines combine as a list). */
 export function fieldValues(headers: readonly string[], lowerName: string): string[] {
   const out: string[] = []
   for (let i = 0; i < headers.length; i += 2) {
-    const n = headers[i]!
-    if (n.length === lowerName.length && n.toLowerCase() === lowerName) out.push(headers[i + 1]!)
+    if (isNamed(headers[i]!, lowerName)) out.push(headers[i + 1]!)
   }
   return out
 }
@@ -37,8 +52,7 @@ export function fieldValues(headers: readonly string[], lowerName: string): stri
 /** True when field `lowerName` is present (any case). */
 export function hasField(headers: readonly string[], lowerName: string): boolean {
   for (let i = 0; i < headers.length; i += 2) {
-    const n = headers[i]!
-    if (n.length === lowerName.length && n.toLowerCase() === lowerName) return true
+    if (isNamed(headers[i]!, lowerName)) return true
   }
   return false
 }

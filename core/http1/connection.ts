@@ -58,7 +58,8 @@ const NO_BODY = new LengthDecoder(0)
 const encoder = new TextEncoder()
 /** Strings up to this many chars are UTF-8 encoded into `scratch` (3 bytes per char at most). */
 const SCRATCH_CHARS = 16 * 1024
-const scratch = new Uint8Array(3 * SCRATCH_CHARS)
+const scratchBuffer = new ArrayBuffer(3 * SCRATCH_CHARS)
+const scratch = new Uint8Array(scratchBuffer)
 
 /** The last head encoded: alike responses share one head text (head-serializer.ts), copied, not encoded again. */
 let lastHeadText = ''
@@ -319,8 +320,9 @@ export class Connection {
     let bytes: Uint8Array
     if (typeof body !== 'string') bytes = body
     else if (body.length <= SCRATCH_CHARS) {
-      // Small strings are encoded natively into a scratch buffer to learn their length.
-      bytes = scratch.subarray(0, encoder.encodeInto(body, scratch).written)
+      // Small strings are encoded natively into a scratch buffer to learn their length. A view
+      // made over the buffer costs less than `subarray` (about half, on V8 and JavaScriptCore).
+      bytes = new Uint8Array(scratchBuffer, 0, encoder.encodeInto(body, scratch).written)
     } else bytes = utf8Encode(body)
     const length = bytes.length
     const head = this.startResponse(event.status, event.reason, event.headers, length)

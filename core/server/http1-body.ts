@@ -35,6 +35,7 @@ export class Http1Body implements BodySource {
   /** A new request: `contentLength` 0 has no body; null is chunked. */
   reset(contentLength: number | null): void {
     this.complete = contentLength === 0
+    // Guarded: on JavaScriptCore, setting an array's length is a runtime call even when it is 0.
     if (this.prefetched.length !== 0) this.prefetched.length = 0
   }
 

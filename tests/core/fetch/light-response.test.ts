@@ -74,7 +74,48 @@ describe('LightResponse', () => {
 
   it('gives up its parts once the real Response exists', async () => {
     const r = new R('x')
-    void r.body
+    void r.clone()
     expect(responseParts(r)).toBe(null)
+  })
+
+  it('hands out its body as a byte stream, read once', async () => {
+    const r = new R('héllo')
+    expect([r.bodyUsed, r.body === r.body, r.body instanceof ReadableStream]).toEqual([false, true, true])
+    const { value } = await r.body!.getReader().read()
+    expect(new TextDecoder().decode(value)).toBe('héllo')
+    expect(r.bodyUsed).toBe(true)
+    await expect(r.text()).rejects.toThrow(TypeError)
+    const bytes = new R(new Uint8Array([1, 2, 3]))
+    const reader = bytes.body!.getReader({ mode: 'byob' })
+    expect((await reader.read(new Uint8Array(8))).value).toEqual(new Uint8Array([1, 2, 3]))
+    expect(new R(null).body).toBe(null)
+  })
+
+  it('lets a response built from its unread body stay light (Hono\'s new Response(r.body, r)); the stream is read once', async () => {
+    const first = new R('made', { status: 201, headers: { 'x-a': '1' } })
+    const copy = new R(first.body, first)
+    expect(copy.body).toBe(first.body)
+    copy.headers.set('x-b', '2')
+    expect(responseParts(copy)).toEqual({
+      status: 201, statusText: '', body: 'made',
+      headers: ['content-type', 'text/plain;charset=UTF-8', 'x-a', '1', 'x-b', '2'],
+    })
+    // Written once: the stream both share counts as read, and neither is written again.
+    expect([first.bodyUsed, copy.bodyUsed, responseParts(first), responseParts(copy)]).toEqual([true, true, null, null])
+    // Built from a stream, a body gets no default Content-Type.
+    const bare = new R(new R('x').body)
+    expect([bare.headers.get('content-type'), await bare.text()]).toEqual([null, 'x'])
+    // Read before it is adopted: the new response reads the (empty, used) stream as the standard's would.
+    const read = new R('gone')
+    await read.text()
+    expect(() => new Response(read.body)).toThrow(TypeError)
+  })
+
+  it('reads an adopted body through the real Response, and then the first one is used too', async () => {
+    const first = new R('twice?')
+    const copy = new R(first.body, first)
+    expect(await copy.text()).toBe('twice?')
+    expect(first.bodyUsed).toBe(true)
+    await expect(first.text()).rejects.toThrow(TypeError)
   })
 })
