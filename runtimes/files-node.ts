@@ -1,11 +1,13 @@
 /**
- * The static file handler's `FileSystem` on node:fs/promises (Node; Bun uses it for paths
- * and stats too). https://nodejs.org/api/fs.html#promises-api
+ * The static file handler's `FileSystem` on node:fs (Node; Bun uses it for paths and stats
+ * too). https://nodejs.org/api/fs.html
  * @module
  */
-import { open, realpath, stat } from 'node:fs/promises'
+import { Buffer } from 'node:buffer'
+import { close, open, read } from 'node:fs'
+import { realpath, stat } from 'node:fs/promises'
 import type { FetchHandler } from '../core/fetch/app.ts'
-import { fileRangeStream, type SequentialFile } from '../core/static/file-stream.ts'
+import { fileChunks, fileRangeStream, type AllocateChunk, type SequentialFile } from '../core/static/file-stream.ts'
 import type { FileInfo, FileSystem } from '../core/static/file-system.ts'
 import { staticApp, type ServeStaticOptions } from '../core/static/static-app.ts'
 
@@ -17,24 +19,52 @@ function notFound(error: unknown): null {
   throw error
 }
 
-/** `FileSystem` on node:fs/promises. */
+/** `FileSystem` on node:fs. */
 export const nodeFiles: FileSystem = {
   realPath: (path) => realpath(path).catch(notFound),
   stat: (path) => stat(path).then((s): FileInfo => ({ isFile: s.isFile(), isDirectory: s.isDirectory(), size: s.size, mtimeMs: s.mtimeMs }), notFound),
-  read: (path, start, end, chunkSize) => fileRangeStream(openNode, path, start, end, chunkSize),
+  read: (path, start, end, chunkSize) => fileRangeStream(openNode, path, start, end, chunkSize, unzeroed),
+  chunks: (path, start, end, chunkSize) => fileChunks(openNode, path, start, end, chunkSize, unzeroed),
 }
 
-/** A FileHandle read at an advancing position, as the sequential file `fileRangeStream` reads. */
-async function openNode(path: string, start: number): Promise<SequentialFile> {
-  const handle = await open(path, 'r')
-  let position = start
-  return {
-    async read(buffer) {
-      const { bytesRead } = await handle.read(buffer, 0, buffer.length, position)
-      position += bytesRead
-      return bytesRead === 0 ? null : bytesRead
-    },
-    close: () => void handle.close().catch(() => {}),
+/** Chunk buffers left unzeroed (each is read into before it is handed on), outside Node's shared pool. */
+const unzeroed: AllocateChunk = (size) => Buffer.allocUnsafeSlow(size)
+
+/**
+ * A file descriptor read at an advancing position, as the sequential file `fileChunks`
+ * reads. Callbacks and a bare fd, not a FileHandle: a FileHandle adds a promise per read
+ * and its own close bookkeeping, on a path that runs several times per request.
+ */
+function openNode(path: string, start: number): Promise<SequentialFile> {
+  return new Promise((resolve, reject) => {
+    open(path, 'r', (error, fd) => {
+      if (error) return reject(error)
+      resolve(new NodeFile(fd, start))
+    })
+  })
+}
+
+class NodeFile implements SequentialFile {
+  private readonly fd: number
+  private position: number
+
+  constructor(fd: number, position: number) {
+    this.fd = fd
+    this.position = position
+  }
+
+  read(buffer: Uint8Array): Promise<number | null> {
+    return new Promise((resolve, reject) => {
+      read(this.fd, buffer, 0, buffer.length, this.position, (error, bytesRead) => {
+        if (error) return reject(error)
+        this.position += bytesRead
+        resolve(bytesRead === 0 ? null : bytesRead)
+      })
+    })
+  }
+
+  close(): void {
+    close(this.fd, () => {})
   }
 }
 

@@ -12,6 +12,7 @@
 import { isFieldValue } from '../http/abnf.ts'
 import { hasField, headerList } from '../http/field-list.ts'
 import { delegateToReal } from './delegate.ts'
+import { PullBody, sourceStream, type ChunkSource } from './pull-body.ts'
 
 /** Where an installed LightResponse keeps the runtime's own Response. */
 export const REAL_RESPONSE: unique symbol = Symbol.for('portico.RealResponse') as never
@@ -32,6 +33,21 @@ export interface ResponseParts {
 
 /** Reads a light response's parts, or returns null when the real Response is needed. */
 export let responseParts: (response: unknown) => ResponseParts | null
+
+/** The parts of a light response whose body is a `PullBody` (see pull-body.ts). */
+export interface PulledResponseParts {
+  status: number
+  statusText: string
+  /** Flat header list. */
+  headers: string[]
+  source: ChunkSource
+}
+
+/**
+ * A light response's parts and the source of its `PullBody`, or null when it has another
+ * body or its real Response was built (someone read `body`: the source belongs to that stream).
+ */
+export let pulledResponseParts: (response: unknown) => PulledResponseParts | null
 
 /** See the module comment. */
 export class LightResponse {
@@ -68,6 +84,14 @@ export class LightResponse {
       if (typeof body === 'string' && !hasField(headers, 'content-type')) headers.push('content-type', TEXT_PLAIN)
       return { status: response.status, statusText: response.statusText, headers, body: bytes }
     }
+    pulledResponseParts = (response) => {
+      if (typeof response !== 'object' || response === null || !(#real in response) || response.#real !== null) return null
+      const body = response.#body
+      if (!(body instanceof PullBody)) return null
+      const headers = response.#headers !== null ? headerList(response.#headers) : initHeaders(response.#init?.headers)
+      if (headers === null) return null
+      return { status: response.status, statusText: response.statusText, headers, source: body.source }
+    }
   }
 
   get status(): number {
@@ -97,7 +121,9 @@ export class LightResponse {
     if (response.#real === null) {
       const init: ResponseInit = { ...response.#init }
       if (response.#headers !== null) init.headers = response.#headers
-      response.#real = new RealResponse(response.#body as BodyInit | null, init)
+      const body = response.#body
+      // A pull body becomes a stream now, and the stream owns its source from here on.
+      response.#real = new RealResponse((body instanceof PullBody ? sourceStream(body.source) : body) as BodyInit | null, init)
     }
     return response.#real
   }
