@@ -9,6 +9,7 @@ import type { FetchHandler } from '../core/fetch/app.ts'
 import { fileChunks, fileRangeStream, type AllocateChunk, type SequentialFile } from '../core/static/file-stream.ts'
 import type { FileInfo, FileSystem } from '../core/static/file-system.ts'
 import { staticApp, type ServeStaticOptions } from '../core/static/static-app.ts'
+import { takeChunk } from './chunk-pool.ts'
 
 /** The errors that mean "no such servable file": answered with null, i.e. 404. */
 const NOT_FOUND = new Set(['ENOENT', 'ENOTDIR', 'EACCES', 'EPERM', 'ELOOP', 'ENAMETOOLONG', 'EINVAL'])
@@ -35,7 +36,8 @@ export const nodeFiles: FileSystem = {
   realPath: (path) => new Promise((resolve, reject) => realpath.native(path, (error, real) => settle(resolve, reject, error, real))),
   stat: (path) => new Promise((resolve, reject) => stat(path, (error, stats) => settle(resolve, reject, error, stats && fileInfo(stats)))),
   read: (path, start, end, chunkSize) => fileRangeStream(openNode, path, start, end, chunkSize, unzeroed),
-  chunks: (path, start, end, chunkSize) => fileChunks(openNode, path, start, end, chunkSize, unzeroed),
+  // Only the server writes these chunks: full ones come from the pool the socket gives back to.
+  chunks: (path, start, end, chunkSize) => fileChunks(openNode, path, start, end, chunkSize, (size) => (size === chunkSize ? takeChunk(size) : unzeroed(size))),
 }
 
 /** Chunk buffers left unzeroed (each is read into before it is handed on), outside Node's shared pool. */

@@ -11,6 +11,7 @@ import type { Listener } from '../core/server/server.ts'
 import { SocketQueue } from '../core/server/socket-queue.ts'
 import type { Transport } from '../core/server/transport.ts'
 import { handled, socketClosed } from '../core/server/write-queue.ts'
+import { giveBack, isLent } from './chunk-pool.ts'
 import { nodeFiles } from './files-node.ts'
 import { agreedProtocol, alpnProtocols, hostRuntime, listenerAddress, serveWith, tcpTarget } from './shared.ts'
 export type * from '../core/server/options.ts'
@@ -50,7 +51,7 @@ class NodeTransport implements Transport {
 
   write(bytes: Uint8Array): Promise<void> | void {
     if (this.socket.destroyed) return handled(Promise.reject(socketClosed()))
-    if (this.socket.write(bytes) && this.drained === null) return
+    if (this.socket.write(bytes, isLent(bytes) ? () => giveBack(bytes) : undefined) && this.drained === null) return
     return this.waitForDrain()
   }
 
@@ -60,7 +61,7 @@ class NodeTransport implements Transport {
     // Corked writes leave as one writev, without joining the parts.
     socket.cork()
     let ok = true
-    for (const part of parts) ok = socket.write(part)
+    for (const part of parts) ok = socket.write(part, isLent(part) ? () => giveBack(part) : undefined)
     socket.uncork()
     if (ok && this.drained === null) return
     return this.waitForDrain()

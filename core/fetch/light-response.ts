@@ -12,7 +12,7 @@
 import { isFieldValue } from '../http/abnf.ts'
 import { hasField, headerList } from '../http/field-list.ts'
 import { delegateToReal } from './delegate.ts'
-import { PullBody, sourceStream, type ChunkSource } from './pull-body.ts'
+import { PullBody } from './pull-body.ts'
 
 /** Where an installed LightResponse keeps the runtime's own Response. */
 export const REAL_RESPONSE: unique symbol = Symbol.for('portico.RealResponse') as never
@@ -40,12 +40,12 @@ export interface PulledResponseParts {
   statusText: string
   /** Flat header list. */
   headers: string[]
-  source: ChunkSource
+  body: PullBody
 }
 
 /**
- * A light response's parts and the source of its `PullBody`, or null when it has another
- * body or its real Response was built (someone read `body`: the source belongs to that stream).
+ * A light response's parts and its `PullBody`, or null when it has another body or its real
+ * Response was built (someone read `body`: the body is that stream's).
  */
 export let pulledResponseParts: (response: unknown) => PulledResponseParts | null
 
@@ -90,7 +90,7 @@ export class LightResponse {
       if (!(body instanceof PullBody)) return null
       const headers = response.#headers !== null ? headerList(response.#headers) : initHeaders(response.#init?.headers)
       if (headers === null) return null
-      return { status: response.status, statusText: response.statusText, headers, source: body.source }
+      return { status: response.status, statusText: response.statusText, headers, body }
     }
   }
 
@@ -123,7 +123,7 @@ export class LightResponse {
       if (response.#headers !== null) init.headers = response.#headers
       const body = response.#body
       // A pull body becomes a stream now, and the stream owns its source from here on.
-      response.#real = new RealResponse((body instanceof PullBody ? sourceStream(body.source) : body) as BodyInit | null, init)
+      response.#real = new RealResponse((body instanceof PullBody ? body.stream() : body) as BodyInit | null, init)
     }
     return response.#real
   }

@@ -6,8 +6,9 @@
  *
  * A `PullBody` is the body of a light response (`light-response.ts`): the response writer
  * takes its source and reads it directly; anyone else who asks for `response.body` gets a
- * real ReadableStream over the same source (`sourceStream`), built only then. Either way
- * the source is read once, in order.
+ * real ReadableStream, built only then: the body's own `stream()` when it has one (a file
+ * read afresh, into buffers the reader may keep: the source's may be reused once written),
+ * else one over the source (`sourceStream`). Either way one of them is read, once, in order.
  * @module
  */
 
@@ -24,8 +25,19 @@ export interface ChunkSource {
 /** The body of a light response whose bytes come from `source`. */
 export class PullBody {
   readonly source: ChunkSource
-  constructor(source: ChunkSource) {
+  private readonly makeStream: (() => ReadableStream<Uint8Array>) | undefined
+
+  /** `stream`: the same bytes as a stream of their own, for a reader other than the server. */
+  constructor(source: ChunkSource, stream?: () => ReadableStream<Uint8Array>) {
     this.source = source
+    this.makeStream = stream
+  }
+
+  /** The body as a ReadableStream; the source is then not to be pulled by anyone else. */
+  stream(): ReadableStream<Uint8Array> {
+    if (this.makeStream === undefined) return sourceStream(this.source)
+    this.source.cancel()
+    return this.makeStream()
   }
 }
 

@@ -24,7 +24,6 @@
  * @module
  */
 import { pulledResponseParts, responseParts, LightResponse } from '../fetch/light-response.ts'
-import { PullBody } from '../fetch/pull-body.ts'
 import { toBytes } from '../fetch/response-body.ts'
 import { negotiateEncoding, type ContentCoding } from '../http/accept-encoding.ts'
 import { utf8Encode } from '../http/ascii.ts'
@@ -115,7 +114,7 @@ export function compressResponse(response: Response, method: string, requestHead
   const coding = negotiateEncoding(fieldValues(requestHeaders, 'accept-encoding').join(','), settings.codings)
   const outHeaders = compressedHeaders(headers, coding)
   if (coding === null) {
-    if (pulled !== null) return light(new PullBody(pulled.source) as unknown as BodyInit, status, response.statusText, outHeaders)
+    if (pulled !== null) return light(pulled.body as unknown as BodyInit, status, response.statusText, outHeaders)
     return withHeaders(response, parts, outHeaders)
   }
   if (isHead) {

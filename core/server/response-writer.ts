@@ -54,7 +54,7 @@ export function writeResponse(response: Response, method: string, sink: Response
   const pulled = pulledResponseParts(response)
   if (pulled !== null) {
     const head: ResponseHead = { status: pulled.status, reason: pulled.statusText || undefined, headers: pulled.headers }
-    return writePulled(head, pulled.source, method, sink, log)
+    return writePulled(head, pulled.body.source, method, sink, log)
   }
   return writeStream(response, method, sink, log)
 }

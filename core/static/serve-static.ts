@@ -181,8 +181,8 @@ async function fileResponse(
   if (request.method === 'HEAD' || end === start) return new Response(null, { status, headers })
   if (files.chunks === undefined) return new Response(files.read(real, start, end, FILE_CHUNK_BYTES), { status, headers })
   // A light response with a pull body: the server reads the file straight into its writes;
-  // `response.body` is still a ReadableStream for a fallthrough or middleware that reads it.
-  const body = new PullBody(files.chunks(real, start, end, FILE_CHUNK_BYTES))
+  // `response.body` is still a ReadableStream (read() afresh) for middleware that reads it.
+  const body = new PullBody(files.chunks(real, start, end, FILE_CHUNK_BYTES), () => files.read(real, start, end, FILE_CHUNK_BYTES))
   return new LightResponse(body as unknown as BodyInit, { status, headers }) as unknown as Response
 }
 

@@ -55,7 +55,7 @@ describe('a light response with a PullBody', () => {
     const response = new R(new PullBody(s) as unknown as BodyInit, { status: 206, headers: [['content-length', '5']] })
     expect(responseParts(response)).toBeNull()
     const parts = pulledResponseParts(response)!
-    expect([parts.status, parts.headers, parts.source]).toEqual([206, ['content-length', '5'], s])
+    expect([parts.status, parts.headers, parts.body.source]).toEqual([206, ['content-length', '5'], s])
     expect(pulledResponseParts(new R('text'))).toBeNull()
     expect(pulledResponseParts(new Response('real'))).toBeNull()
   })
@@ -68,6 +68,13 @@ describe('a light response with a PullBody', () => {
     expect(pulledResponseParts(response)).toBeNull()
     expect(await response.text()).toBe('hello')
     expect([response.headers.get('x-a'), response.headers.get('x-b')]).toEqual(['1', '2'])
+  })
+
+  it('with a stream of its own, a reader gets that stream and the source is cancelled unread', async () => {
+    const s = source(['pooled'])
+    const response = new R(new PullBody(s, () => sourceStream(source(['fresh']))) as unknown as BodyInit)
+    expect(await response.text()).toBe('fresh')
+    expect([s.pulls, s.cancels]).toEqual([0, 1])
   })
 
   it('keeps header changes made before the server reads it', () => {
