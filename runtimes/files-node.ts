@@ -15,7 +15,7 @@ import { takeChunk } from './chunk-pool.ts'
 const NOT_FOUND = new Set(['ENOENT', 'ENOTDIR', 'EACCES', 'EPERM', 'ELOOP', 'ENAMETOOLONG', 'EINVAL'])
 
 /** Resolves with `value`, or with null for a "no such file" error; rejects on any other. */
-function settle<T>(resolve: (value: T | null) => void, reject: (error: unknown) => void, error: NodeJS.ErrnoException | null, value: T): void {
+function settle<T>(resolve: (value: T | null) => void, reject: (error: unknown) => void, error: (Error & { code?: string }) | null, value: T): void {
   if (error === null) resolve(value)
   else if (NOT_FOUND.has(error.code ?? '')) resolve(null)
   else reject(error)
