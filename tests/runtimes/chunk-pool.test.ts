@@ -2,8 +2,9 @@
 // socket wrote that very object, the pool keeps a bounded amount idle, and a body that
 // someone else reads (a middleware that tees it and keeps the chunks) never gets pooled
 // buffers, so what it keeps is never overwritten. Concurrent downloads of a file several
-// chunks long stay byte-exact while buffers go round.
+// chunks long stay byte-exact while buffers go round, over HTTP/1.1 and HTTP/2.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import http2 from 'node:http2'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -59,7 +60,7 @@ describe('pooled file bodies on a Node server', () => {
         for (let next = await reader.read(); !next.done; next = await reader.read()) kept.push(next.value)
       })()
       return new Response(out, response)
-    }, { hostname: '127.0.0.1', port: 0, onListen: () => {}, log: () => {} }).ready()
+    }, { hostname: '127.0.0.1', port: 0, http2: true, onListen: () => {}, log: () => {} }).ready()
     base = server.url.toString()
   })
 
@@ -74,6 +75,23 @@ describe('pooled file bodies on a Node server', () => {
     for (let round = 0; round < 3; round++) {
       const bodies = await Promise.all(Array.from({ length: 8 }, () => fetchBytes('f.bin')))
       for (const body of bodies) expect(Buffer.compare(body, file)).toBe(0)
+    }
+  })
+
+  it('over HTTP/2 (h2c) too: concurrent streams byte-exact, framed from pooled chunks', async () => {
+    const session = http2.connect(base)
+    try {
+      const get = (): Promise<Buffer> =>
+        new Promise((resolve, reject) => {
+          const chunks: Buffer[] = []
+          session.request({ ':path': '/f.bin' }).on('data', (chunk: Buffer) => chunks.push(chunk)).on('end', () => resolve(Buffer.concat(chunks))).on('error', reject)
+        })
+      for (let round = 0; round < 2; round++) {
+        const bodies = await Promise.all(Array.from({ length: 6 }, get))
+        for (const body of bodies) expect(Buffer.compare(body, file)).toBe(0)
+      }
+    } finally {
+      session.close()
     }
   })
 
