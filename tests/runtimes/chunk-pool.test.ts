@@ -2,14 +2,15 @@
 // socket wrote that very object, the pool keeps a bounded amount idle, and a body that
 // someone else reads (a middleware that tees it and keeps the chunks) never gets pooled
 // buffers, so what it keeps is never overwritten. Concurrent downloads of a file several
-// chunks long stay byte-exact while buffers go round, over HTTP/1.1 and HTTP/2.
+// chunks long stay byte-exact while buffers go round, over HTTP/1.1, HTTP/2 and TLS.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import http2 from 'node:http2'
+import https from 'node:https'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { giveBack, isLent, takeChunk } from '../../runtimes/chunk-pool.ts'
-import { serve, serveStatic, type Server } from '../../runtimes/node.ts'
+import { readTlsFiles, serve, serveStatic, type Server } from '../../runtimes/node.ts'
 
 const KB = 1024
 
@@ -103,5 +104,33 @@ describe('pooled file bodies on a Node server', () => {
     await Promise.all(Array.from({ length: 8 }, () => fetchBytes('f.bin')))
     expect(kept.some(isLent)).toBe(false)
     expect(Buffer.compare(Buffer.concat(kept), file)).toBe(0)
+  })
+})
+
+describe('pooled file bodies over TLS', () => {
+  it('concurrent HTTPS downloads come back byte-exact (TLS copies the chunk before the write callback)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'portico-pool-tls-'))
+    const file = Uint8Array.from({ length: 700 * KB }, (_, i) => (i * 40503) >>> 8)
+    writeFileSync(join(dir, 'f.bin'), file)
+    const certs = join(import.meta.dirname, '../integration/certs')
+    const server = await serve(serveStatic(dir), {
+      hostname: '127.0.0.1', port: 0, tls: readTlsFiles(join(certs, 'cert.pem'), join(certs, 'key.pem')), onListen: () => {}, log: () => {},
+    }).ready()
+    try {
+      const get = (): Promise<Buffer> =>
+        new Promise((resolve, reject) => {
+          https.get(new URL('f.bin', server.url), { rejectUnauthorized: false }, (response) => {
+            const chunks: Buffer[] = []
+            response.on('data', (chunk: Buffer) => chunks.push(chunk)).on('end', () => resolve(Buffer.concat(chunks))).on('error', reject)
+          }).on('error', reject)
+        })
+      for (let round = 0; round < 2; round++) {
+        const bodies = await Promise.all(Array.from({ length: 6 }, get))
+        for (const body of bodies) expect(Buffer.compare(body, file)).toBe(0)
+      }
+    } finally {
+      await server.close()
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })
