@@ -7,7 +7,9 @@
  * Method as bench/run.ts: the server pinned to core 0, wrk to core 1, 127.0.0.1; per server a
  * fresh process, a check that both files come back whole, a 2 s warm-up, then one measured
  * run of `BENCH_SECONDS` (default 5) per file. One run: on a shared machine the ratios within
- * the run mean more than the absolute numbers. `BENCH_ONLY=portico-node,sirv` filters; a full
+ * the run mean more than the absolute numbers. CPU µs/req is the server process's utime +
+ * stime (all threads, /proc/<pid>/stat) over a run divided by its requests: other work on the
+ * machine moves it less than req/s. `BENCH_ONLY=portico-node,sirv` filters; a full
  * run (or `BENCH_WRITE=1`) replaces the "## Static files" section of bench/RESULTS.md.
  * @module
  */
@@ -18,6 +20,7 @@ import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { randomBytes } from 'node:crypto'
+import { cpuTotalSeconds } from './proc-stats.ts'
 import { replaceSection } from './results-file.ts'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
@@ -65,12 +68,16 @@ async function waitForPort(port: number, child: ChildProcess): Promise<void> {
   throw new Error('server did not answer within 20 s')
 }
 
-function wrk(url: string, seconds: number): { rps: number; mbps: number } {
+/** A wrk run against `url`; `pid`'s CPU time over it (all threads) per request, in µs. */
+function wrk(url: string, seconds: number, pid: number): { rps: number; mbps: number; cpuUs: number } {
+  const cpuBefore = cpuTotalSeconds(pid)
   const out = spawnSync('taskset', ['-c', '1', 'wrk', '-t1', '-c32', `-d${seconds}s`, url], { encoding: 'utf8' }).stdout
+  const cpu = cpuTotalSeconds(pid) - cpuBefore
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? NaN)
+  const requests = Number(/(\d+) requests in/.exec(out)?.[1] ?? NaN)
   const transfer = /Transfer\/sec:\s+([\d.]+)(\w+)/.exec(out)
   const unit = { B: 1 / 1048576, KB: 1 / 1024, MB: 1, GB: 1024 }[transfer?.[2] ?? 'MB'] ?? 1
-  return { rps, mbps: Number(transfer?.[1] ?? NaN) * unit }
+  return { rps, mbps: Number(transfer?.[1] ?? NaN) * unit, cpuUs: (cpu * 1e6) / requests }
 }
 
 // Portico on Node runs the npm build (dist/), as bench/run.ts does.
@@ -79,7 +86,7 @@ const work = mkdtempSync(join(tmpdir(), 'portico-bench-static-'))
 const dir = join(work, 'files')
 mkdirSync(dir)
 for (const [name, size] of FILES) writeFileSync(join(dir, name), randomBytes(size))
-const rows: { peer: Peer; results: { rps: number; mbps: number }[] }[] = []
+const rows: { peer: Peer; results: { rps: number; mbps: number; cpuUs: number }[] }[] = []
 try {
   for (const peer of PEERS.filter((p) => ONLY === null || ONLY.includes(p.name))) {
     const port = await freePort()
@@ -91,10 +98,11 @@ try {
         const got = spawnSync('curl', ['-s', `http://127.0.0.1:${port}/${name}`], { maxBuffer: 4 * size }).stdout
         if (!got.equals(readFileSync(join(dir, name)))) throw new Error(`${peer.name}: /${name} came back wrong`)
       }
-      wrk(`http://127.0.0.1:${port}/10k.bin`, 2)
-      const results = FILES.map(([name]) => wrk(`http://127.0.0.1:${port}/${name}`, SECONDS))
+      // taskset execs the server: the child's pid is the server's.
+      wrk(`http://127.0.0.1:${port}/10k.bin`, 2, child.pid!)
+      const results = FILES.map(([name]) => wrk(`http://127.0.0.1:${port}/${name}`, SECONDS, child.pid!))
       rows.push({ peer, results })
-      console.log(`${peer.name.padEnd(14)} ${results.map((r, i) => `${FILES[i]![0]}: ${r.rps.toFixed(0)} req/s ${r.mbps.toFixed(0)} MB/s`).join('  ')}`)
+      console.log(`${peer.name.padEnd(14)} ${results.map((r, i) => `${FILES[i]![0]}: ${r.rps.toFixed(0)} req/s ${r.mbps.toFixed(0)} MB/s ${r.cpuUs.toFixed(0)} µs/req`).join('  ')}`)
     } finally {
       if (child.exitCode === null) process.kill(child.pid!, 'SIGKILL')
     }
@@ -111,16 +119,17 @@ for (const [runtime, cmd, args] of [['node', process.execPath, ['--import', 'tsx
 
 const get = (name: string): (typeof rows)[number] | undefined => rows.find((r) => r.peer.name === name)
 const ratio = (a: string, b: string, i: number): string => {
-  const x = get(a)?.results[i]?.rps
-  const y = get(b)?.results[i]?.rps
-  return x === undefined || y === undefined ? '–' : `${(x / y).toFixed(2)}×`
+  const x = get(a)?.results[i]
+  const y = get(b)?.results[i]
+  return x === undefined || y === undefined ? '–' : `${(x.rps / y.rps).toFixed(2)}× (${(y.cpuUs / x.cpuUs).toFixed(2)}×)`
 }
 const table = [
-  '| server | 10 KiB req/s | 1 MiB req/s | 1 MiB MB/s | what |',
-  '|---|---:|---:|---:|---|',
-  ...rows.map(({ peer, results }) => `| ${peer.name} | ${results[0]!.rps.toFixed(0)} | ${results[1]!.rps.toFixed(0)} | ${results[1]!.mbps.toFixed(0)} | ${peer.what} |`),
+  '| server | 10 KiB req/s | 1 MiB req/s | 1 MiB MB/s | 10 KiB CPU µs/req | 1 MiB CPU µs/req | what |',
+  '|---|---:|---:|---:|---:|---:|---|',
+  ...rows.map(({ peer, results }) =>
+    `| ${peer.name} | ${results[0]!.rps.toFixed(0)} | ${results[1]!.rps.toFixed(0)} | ${results[1]!.mbps.toFixed(0)} | ${results[0]!.cpuUs.toFixed(0)} | ${results[1]!.cpuUs.toFixed(0)} | ${peer.what} |`),
   '',
-  '| ratio (req/s, this run) | 10 KiB | 1 MiB | goal (1 MiB) |',
+  '| ratio (req/s, this run; in parentheses by CPU µs/req, theirs over ours) | 10 KiB | 1 MiB | goal (1 MiB) |',
   '|---|---:|---:|---|',
   ...['node', 'deno', 'bun'].flatMap((r) => [
     `| portico-${r} / sirv | ${ratio(`portico-${r}`, 'sirv', 0)} | ${ratio(`portico-${r}`, 'sirv', 1)} | ≥ 1.0× |`,

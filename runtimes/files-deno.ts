@@ -5,7 +5,7 @@
  * @module
  */
 import type { FetchHandler } from '../core/fetch/app.ts'
-import { fileRangeStream, type SequentialFile } from '../core/static/file-stream.ts'
+import { fileChunks, fileRangeStream, type SequentialFile } from '../core/static/file-stream.ts'
 import type { FileSystem } from '../core/static/file-system.ts'
 import { staticApp, type ServeStaticOptions } from '../core/static/static-app.ts'
 
@@ -35,6 +35,7 @@ export const denoFiles: FileSystem = {
   realPath: (path) => Deno.realPath(path).catch(notFound),
   stat: (path) => Deno.stat(path).then((s) => ({ isFile: s.isFile, isDirectory: s.isDirectory, size: s.size, mtimeMs: s.mtime?.getTime() ?? 0 }), notFound),
   read: (path, start, end, chunkSize) => fileRangeStream(openDeno, path, start, end, chunkSize),
+  chunks: (path, start, end, chunkSize) => fileChunks(openDeno, path, start, end, chunkSize),
 }
 
 /** `Deno.open`, seeked to `start`, as the sequential file `fileRangeStream` reads. */

@@ -12,6 +12,7 @@ import { DEFAULT_TIMEOUTS } from '../core/server/settings.ts'
 import { SocketQueue } from '../core/server/socket-queue.ts'
 import type { Transport } from '../core/server/transport.ts'
 import { handled, socketClosed } from '../core/server/write-queue.ts'
+import { giveBack, isLent } from './chunk-pool.ts'
 import { nodeFiles } from './files-node.ts'
 import { agreedProtocol, alpnProtocols, hostRuntime, listenerAddress, serveWith, tcpTarget } from './shared.ts'
 export type * from '../core/server/options.ts'
@@ -51,7 +52,7 @@ class NodeTransport implements Transport {
 
   write(bytes: Uint8Array): Promise<void> | void {
     if (this.socket.destroyed) return handled(Promise.reject(socketClosed()))
-    if (this.socket.write(bytes) && this.drained === null) return
+    if (this.socket.write(bytes, isLent(bytes) ? () => giveBack(bytes) : undefined) && this.drained === null) return
     return this.waitForDrain()
   }
 
@@ -61,7 +62,7 @@ class NodeTransport implements Transport {
     // Corked writes leave as one writev, without joining the parts.
     socket.cork()
     let ok = true
-    for (const part of parts) ok = socket.write(part)
+    for (const part of parts) ok = socket.write(part, isLent(part) ? () => giveBack(part) : undefined)
     socket.uncork()
     if (ok && this.drained === null) return
     return this.waitForDrain()

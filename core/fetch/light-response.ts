@@ -12,6 +12,7 @@
 import { isFieldValue } from '../http/abnf.ts'
 import { hasField, headerList } from '../http/field-list.ts'
 import { delegateToReal } from './delegate.ts'
+import { PullBody } from './pull-body.ts'
 
 /** Where an installed LightResponse keeps the runtime's own Response. */
 export const REAL_RESPONSE: unique symbol = Symbol.for('portico.RealResponse') as never
@@ -68,6 +69,21 @@ function newBodyStream(source: string | Uint8Array): BodyStream {
   return entry
 }
 
+/** The parts of a light response whose body is a `PullBody` (see pull-body.ts). */
+export interface PulledResponseParts {
+  status: number
+  statusText: string
+  /** Flat header list. */
+  headers: string[]
+  body: PullBody
+}
+
+/**
+ * A light response's parts and its `PullBody`, or null when it has another body or its real
+ * Response was built (someone read `body`: the body is that stream's).
+ */
+export let pulledResponseParts: (response: unknown) => PulledResponseParts | null
+
 /** See the module comment. */
 export class LightResponse {
   #body: unknown
@@ -122,6 +138,14 @@ export class LightResponse {
       if (typeof body === 'string' && !response.#fromStream && !hasField(headers, 'content-type')) headers.push('content-type', TEXT_PLAIN)
       return { status: response.status, statusText: response.statusText, headers, body: bytes }
     }
+    pulledResponseParts = (response) => {
+      if (typeof response !== 'object' || response === null || !(#real in response) || response.#real !== null) return null
+      const body = response.#body
+      if (!(body instanceof PullBody)) return null
+      const headers = response.#headers !== null ? headerList(response.#headers) : initHeaders(response.#init?.headers)
+      if (headers === null) return null
+      return { status: response.status, statusText: response.statusText, headers, body }
+    }
   }
 
   get status(): number {
@@ -175,7 +199,11 @@ export class LightResponse {
       const init: ResponseInit = { ...response.#init }
       if (response.#headers !== null) init.headers = response.#headers
       const stream = response.#stream
-      if (stream === null) response.#real = new RealResponse(response.#body as BodyInit | null, init)
+      if (stream === null) {
+        const body = response.#body
+        // A pull body becomes a stream now, and the stream owns its source from here on.
+        response.#real = new RealResponse((body instanceof PullBody ? body.stream() : body) as BodyInit | null, init)
+      }
       else if (!stream.used && !stream.stream.locked) {
         // Once its stream is out, the body is that stream: read once, whichever way.
         response.#real = new RealResponse(stream.stream, init)

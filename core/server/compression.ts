@@ -23,7 +23,7 @@
  * pulls one app chunk per read: the writer's backpressure reaches the app unchanged.
  * @module
  */
-import { responseParts, LightResponse } from '../fetch/light-response.ts'
+import { pulledResponseParts, responseParts, LightResponse } from '../fetch/light-response.ts'
 import { toBytes } from '../fetch/response-body.ts'
 import { negotiateEncoding, type ContentCoding } from '../http/accept-encoding.ts'
 import { utf8Encode } from '../http/ascii.ts'
@@ -91,7 +91,9 @@ export function compressResponse(response: Response, method: string, requestHead
   const status = response.status
   if (status < 200 || status === 204 || status === 206 || status === 304) return response
   const parts = responseParts(response)
-  const headers = parts !== null ? parts.headers : headerList(response.headers)
+  // A pull body (a static file) is left unread when it is not compressed: the writer pulls it.
+  const pulled = parts === null ? pulledResponseParts(response) : null
+  const headers = parts !== null ? parts.headers : pulled !== null ? pulled.headers : headerList(response.headers)
   let contentType: string | undefined
   let contentLength: string | undefined
   for (let i = 0; i < headers.length; i += 2) {
@@ -104,14 +106,17 @@ export function compressResponse(response: Response, method: string, requestHead
   }
   if (contentType === undefined || !isCompressible(contentType)) return response
   const body = parts !== null ? parts.body : undefined
-  const noBody = body === null || (parts === null && response.body === null)
+  const noBody = body === null || (parts === null && pulled === null && response.body === null)
   if (noBody && !isHead) return response
   const knownLength = body != null ? body.length : contentLength !== undefined ? Number(contentLength) : -1
   if (knownLength >= 0 && knownLength < settings.minBytes) return response
 
   const coding = negotiateEncoding(fieldValues(requestHeaders, 'accept-encoding').join(','), settings.codings)
   const outHeaders = compressedHeaders(headers, coding)
-  if (coding === null) return withHeaders(response, parts, outHeaders)
+  if (coding === null) {
+    if (pulled !== null) return light(pulled.body as unknown as BodyInit, status, response.statusText, outHeaders)
+    return withHeaders(response, parts, outHeaders)
+  }
   if (isHead) {
     if (body === undefined) void response.body?.cancel().catch(() => {})
     return light(null, status, response.statusText, outHeaders)

@@ -10,7 +10,8 @@
  * @module
  */
 import { errorResponse } from '../fetch/error-response.ts'
-import { responseParts, type ResponseParts } from '../fetch/light-response.ts'
+import { pulledResponseParts, responseParts, type ResponseParts } from '../fetch/light-response.ts'
+import type { ChunkSource } from '../fetch/pull-body.ts'
 import { probeBody, toBytes } from '../fetch/response-body.ts'
 import { headerList, type HeaderList } from '../http/field-list.ts'
 
@@ -50,6 +51,11 @@ export type WriterLog = (message: string, error?: unknown) => void
 export function writeResponse(response: Response, method: string, sink: ResponseSink, log: WriterLog): number | Promise<number> {
   const parts = responseParts(response)
   if (parts !== null) return writeParts(parts, sink, log)
+  const pulled = pulledResponseParts(response)
+  if (pulled !== null) {
+    const head: ResponseHead = { status: pulled.status, reason: pulled.statusText || undefined, headers: pulled.headers }
+    return writePulled(head, pulled.body.source, method, sink, log)
+  }
   return writeStream(response, method, sink, log)
 }
 
@@ -127,6 +133,53 @@ async function writeStream(response: Response, method: string, sink: ResponseSin
     // A failed write means the client left: nothing for the error log.
     if (bodyFailure !== null) log('response body failed mid-way; connection aborted', bodyFailure)
     void reader.cancel(error).catch(() => {})
+    sink.fail()
+  }
+  return sent
+}
+
+/**
+ * A pull body (a file from the static handler): as `writeStream`, with the source's chunks
+ * written as they are read and no stream between. A body read in one pull goes out with
+ * its head in one write.
+ */
+async function writePulled(head: ResponseHead, source: ChunkSource, method: string, sink: ResponseSink, log: WriterLog): Promise<number> {
+  let first: Uint8Array | null
+  try {
+    first = await source.pull()
+  } catch (error) {
+    log('response body failed before its first byte', error)
+    return writeParts(responseParts(errorResponse(500))!, sink, log)
+  }
+  if (first === null || source.done) return writeWhole(head, first ?? new Uint8Array(0), sink, log)
+  let started: void | Promise<void>
+  try {
+    started = sink.start(head, first)
+  } catch (error) {
+    source.cancel()
+    return refused(error, sink, log)
+  }
+  let sent = first.length
+  let reading = false
+  try {
+    await started
+    if (method === 'HEAD') {
+      source.cancel()
+    } else {
+      while (!source.done) {
+        reading = true
+        const bytes = await source.pull()
+        reading = false
+        if (bytes === null) break
+        sent += bytes.length
+        await sink.data(bytes)
+      }
+    }
+    await sink.end()
+  } catch (error) {
+    // A failed write means the client left: nothing for the error log.
+    if (reading) log('response body failed mid-way; connection aborted', error)
+    source.cancel()
     sink.fail()
   }
   return sent

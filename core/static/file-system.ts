@@ -4,6 +4,7 @@
  * with its runtime's file API in `runtimes/files-*.ts`.
  * @module
  */
+import type { ChunkSource } from '../fetch/pull-body.ts'
 
 /** What the handler needs to know of a file. */
 export interface FileInfo {
@@ -32,4 +33,10 @@ export interface FileSystem {
    * closes the file.
    */
   read(path: string, start: number, end: number, chunkSize: number): ReadableStream<Uint8Array>
+  /**
+   * The same bytes as `read()`, with the same promises, as a chunk source the server pulls
+   * without a stream (`core/fetch/pull-body.ts`); the done flag is set by the pull that
+   * returns the last chunk. Optional: without it, file bodies are `read()` streams.
+   */
+  chunks?(path: string, start: number, end: number, chunkSize: number): ChunkSource
 }

@@ -11,6 +11,8 @@
  * 404 with no body worth reading: no stack, no path.
  * @module
  */
+import { LightResponse } from '../fetch/light-response.ts'
+import { PullBody } from '../fetch/pull-body.ts'
 import { negotiateEncoding, type ContentCoding } from '../http/accept-encoding.ts'
 import { multipartRanges } from './byteranges.ts'
 import { evaluatePreconditions, rangeApplies, type HeaderGetter, type Validators } from './conditional.ts'
@@ -176,8 +178,12 @@ async function fileResponse(
   const [status, start, end] = range === 'whole' ? [200, 0, size] : [206, range[0]!.start, range[0]!.end + 1]
   if (status === 206) headers.push(['content-range', `bytes ${start}-${end - 1}/${size}`])
   headers.push(['content-length', String(end - start)])
-  const body = request.method === 'HEAD' || end === start ? null : files.read(real, start, end, FILE_CHUNK_BYTES)
-  return new Response(body, { status, headers })
+  if (request.method === 'HEAD' || end === start) return new Response(null, { status, headers })
+  if (files.chunks === undefined) return new Response(files.read(real, start, end, FILE_CHUNK_BYTES), { status, headers })
+  // A light response with a pull body: the server reads the file straight into its writes;
+  // `response.body` is still a ReadableStream (read() afresh) for middleware that reads it.
+  const body = new PullBody(files.chunks(real, start, end, FILE_CHUNK_BYTES), () => files.read(real, start, end, FILE_CHUNK_BYTES))
+  return new LightResponse(body as unknown as BodyInit, { status, headers }) as unknown as Response
 }
 
 /** The first acceptable coding (client's q-values, then our order) whose sibling file exists. */

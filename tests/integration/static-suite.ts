@@ -7,7 +7,7 @@
  * @module
  */
 import { execFile } from 'node:child_process'
-import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync, ftruncateSync } from 'node:fs'
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync, ftruncateSync } from 'node:fs'
 import http from 'node:http'
 import net from 'node:net'
 import { tmpdir } from 'node:os'
@@ -23,6 +23,8 @@ export const STATIC_FIXTURE: string = 'tests/integration/static-fixture.ts'
 const GB = 1024 * 1024 * 1024
 const MB = 1024 * 1024
 const APP_JS = 'export const answer = 42;\n'.repeat(400)
+/** 700 000 bytes that repeat nowhere: several of the server's read chunks (256 KiB). */
+const SEVERAL_CHUNKS = Uint8Array.from({ length: 700_000 }, (_, i) => (i * 2654435761) >>> 24)
 
 /** Builds the served folder (`pub/`) with a secret beside it; returns the temporary root. */
 function buildTree(): string {
@@ -44,6 +46,7 @@ function buildTree(): string {
   writeFileSync(join(pub, 'app.js.br'), brotliCompressSync(APP_JS))
   writeFileSync(join(pub, 'app.js.gz'), gzipSync(APP_JS))
   writeFileSync(join(pub, 'big.txt'), 'the quick brown fox jumps over the lazy dog\n'.repeat(2000))
+  writeFileSync(join(pub, 'several.bin'), SEVERAL_CHUNKS)
   symlinkSync(join(root, 'secret.txt'), join(pub, 'link-out'))
   symlinkSync(join(root, 'outside'), join(pub, 'link-dir-out'))
   symlinkSync(join(pub, '.env'), join(pub, 'link-dot'))
@@ -124,6 +127,47 @@ export function defineStaticSuite({ runtime, start, skip }: { runtime: string; s
       expect(response.status).toBe(200)
       expect(header(response, 'content-length')).toBe('100')
       expect(response.body.length).toBe(0)
+    })
+
+    it('a file of several read chunks comes back whole, twice on one connection', async () => {
+      const request = 'GET /several.bin HTTP/1.1\r\nHost: test\r\n\r\n'
+      const { responses } = await exchange({ port: fixture.port }, request + request, { responses: 2, methods: ['GET', 'GET'] })
+      expect(responses.map((r) => r.status)).toEqual([200, 200])
+      for (const response of responses) {
+        expect(header(response, 'content-length')).toBe('700000')
+        expect(Buffer.compare(response.body, SEVERAL_CHUNKS)).toBe(0)
+      }
+    })
+
+    it('a range across read-chunk boundaries, and HEAD of it', async () => {
+      const response = await get('/several.bin', { range: 'bytes=200000-600000' })
+      expect(response.status).toBe(206)
+      expect(header(response, 'content-range')).toBe('bytes 200000-600000/700000')
+      expect(Buffer.compare(response.body, SEVERAL_CHUNKS.subarray(200000, 600001))).toBe(0)
+      const head = await get('/several.bin', {}, 'HEAD')
+      expect([head.status, header(head, 'content-length'), head.body.length]).toEqual([200, '700000', 0])
+    })
+
+    it('a file changed between requests: the new bytes, length and validators', async () => {
+      const file = join(root, 'pub', 'changing.txt')
+      writeFileSync(file, 'version one\n')
+      utimesSync(file, 1_700_000_000, 1_700_000_000)
+      const first = await get('/changing.txt')
+      expect([first.body.toString(), header(first, 'content-length')]).toEqual(['version one\n', '12'])
+      writeFileSync(file, 'version two, longer\n')
+      utimesSync(file, 1_700_000_100, 1_700_000_100)
+      const second = await get('/changing.txt')
+      expect([second.body.toString(), header(second, 'content-length')]).toEqual(['version two, longer\n', '20'])
+      expect(header(second, 'etag')).not.toBe(header(first, 'etag'))
+      expect(header(second, 'last-modified')).not.toBe(header(first, 'last-modified'))
+      // The old validator no longer matches: the new file, not a 304.
+      expect((await get('/changing.txt', { 'if-none-match': header(first, 'etag')! })).status).toBe(200)
+      // Same length, new time: a new ETag too.
+      writeFileSync(file, 'version 3, same length\n'.slice(0, 20))
+      utimesSync(file, 1_700_000_200, 1_700_000_200)
+      const third = await get('/changing.txt')
+      expect(third.body.toString()).toBe('version 3, same leng')
+      expect(header(third, 'etag')).not.toBe(header(second, 'etag'))
     })
 
     it('folders: index.html, and a redirect that adds the slash (query kept)', async () => {

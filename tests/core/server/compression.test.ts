@@ -3,7 +3,8 @@
 // decode one by one as they leave (server-sent events).
 import { brotliDecompressSync, createGunzip, gunzipSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
-import { LightResponse } from '../../../core/fetch/light-response.ts'
+import { LightResponse, pulledResponseParts } from '../../../core/fetch/light-response.ts'
+import { PullBody, type ChunkSource } from '../../../core/fetch/pull-body.ts'
 import { compressResponse, resolveCompression, type CompressionSettings } from '../../../core/server/compression.ts'
 import { zlibCompression } from '../../../runtimes/zlib-compression.ts'
 
@@ -174,4 +175,38 @@ describe('a client that refuses identity and every coding we have (RFC 9110 §12
       if (coding === null) expect(await out.text()).toBe(TEXT)
     })
   }
+})
+
+describe('a pull body (a static file)', () => {
+  const chunks = [TEXT.slice(0, 1000), TEXT.slice(1000)]
+  const source = (): ChunkSource => {
+    let next = 0
+    return {
+      get done() {
+        return next >= chunks.length
+      },
+      pull: () => Promise.resolve(next < chunks.length ? new TextEncoder().encode(chunks[next++]!) : null),
+      cancel: () => void (next = chunks.length),
+    }
+  }
+  const file = (): Response =>
+    light(new PullBody(source()) as unknown as BodyInit, { headers: { etag: '"f1"', 'content-length': String(TEXT.length) } })
+
+  it('compressed: the bytes of its source, gzip, weak ETag, no length', async () => {
+    const out = await compress(file())
+    expect([out.headers.get('content-encoding'), out.headers.get('etag'), out.headers.get('content-length')]).toEqual(['gzip', 'W/"f1"', null])
+    expect(gunzipSync(new Uint8Array(await out.arrayBuffer())).toString()).toBe(TEXT)
+  })
+  it('not compressed (the client accepts none): still a pull body the writer reads directly, with Vary', async () => {
+    const out = await compress(file(), [])
+    const parts = pulledResponseParts(out)
+    expect(parts).not.toBeNull()
+    expect(parts!.headers).toEqual(['content-type', 'text/plain', 'etag', '"f1"', 'content-length', String(TEXT.length), 'vary', 'accept-encoding'])
+    expect(await out.text()).toBe(TEXT)
+  })
+  it('not compressible: the same response, untouched', async () => {
+    const response = light(new PullBody(source()) as unknown as BodyInit, { headers: { 'content-type': 'image/png' } })
+    expect(await compress(response)).toBe(response)
+    expect(pulledResponseParts(response)).not.toBeNull()
+  })
 })
