@@ -15,7 +15,7 @@
  */
 
 /** Frames smaller than this are built in the session's cork (write-cork.ts): not here. */
-export const SHARED_FRAME_MIN = 16 * 1024
+export const SHARED_FRAME_MIN: number = 16 * 1024
 /** A larger frame gets its own array: the buffer never grows past this. */
 const SHARED_FRAME_MAX = 1024 * 1024
 

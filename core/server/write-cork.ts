@@ -15,7 +15,7 @@
  */
 
 /** Corked frames are written once they reach this size; a frame this big is never corked. */
-export const CORK_BYTES = 16 * 1024
+export const CORK_BYTES: number = 16 * 1024
 /** Frames not built here are copied in only below this size (bigger ones are written as they are). */
 const COPY_MAX = 1024
 /** Room for `CORK_BYTES` and one more frame smaller than it. */
