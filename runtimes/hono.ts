@@ -65,7 +65,8 @@ function runHandler(ws: Socket, handler: () => unknown): void | Promise<void> {
 function toArrayBuffer(bytes: Uint8Array): ArrayBuffer {
   const { buffer, byteOffset, byteLength } = bytes
   if (byteOffset === 0 && byteLength === buffer.byteLength && buffer instanceof ArrayBuffer) return buffer
-  return bytes.slice().buffer as ArrayBuffer
+  // A copy: on a Node Buffer (the default binaryType on Node) slice() is a view, not a copy.
+  return new Uint8Array(bytes).buffer
 }
 
 /** Node 20 has no `CloseEvent`; Hono's listeners get one of the same shape there. */

@@ -1,6 +1,7 @@
 // The three WebSocket examples (Bun's shape, Deno's upgradeWebSocket, Hono + portico/hono)
 // in memory through portico/testing: what each one promises, without processes. The same
 // apps are started through the CLI on every runtime in websocket.test.ts.
+import { Buffer } from 'node:buffer'
 import { describe, expect, it } from 'vitest'
 import chat from '../../examples/chat.ts'
 import denoStyle from '../../examples/deno-websocket.ts'
@@ -125,6 +126,19 @@ describe('examples/hono-websocket.ts and portico/hono', () => {
     app.onError((error) => new Response(error.message, { status: 500 }))
     const response = await app.request('/ws', { headers: { upgrade: 'websocket' } })
     expect([response.status, await response.text()]).toEqual([500, 'env has to include the 2nd argument of fetch.'])
+  })
+})
+
+describe('portico/hono message events', () => {
+  it('hand binary data over as an ArrayBuffer of exactly the message, also when it is a view into a Node Buffer', async () => {
+    // On Node, binary messages reach the handler as Buffers (binaryType 'nodebuffer'), often views
+    // into the socket's read; Buffer#slice is a view too, so the copy must not rely on it.
+    let data: unknown
+    const ws = { data: { events: { onMessage: (event: MessageEvent) => (data = event.data) }, url: new URL('http://localhost/'), protocol: '' }, readyState: 1 }
+    const read = Buffer.from([0x82, 0x82, 7, 8, 0x81])
+    await websocket.message!(ws as never, read.subarray(2, 4))
+    expect(data).toBeInstanceOf(ArrayBuffer)
+    expect([...new Uint8Array(data as ArrayBuffer)]).toEqual([7, 8])
   })
 })
 
