@@ -50,21 +50,22 @@ const bodyStreams = new WeakMap<ReadableStream, BodyStream>()
 const utf8 = new TextEncoder()
 
 function newBodyStream(source: string | Uint8Array): BodyStream {
-  let entry!: BodyStream
+  const entry = { source, used: false } as { stream: ReadableStream<Uint8Array>; source: string | Uint8Array; used: boolean }
   // A byte stream (as a Response's body is) that produces its bytes when first read.
   const stream = new ReadableStream<Uint8Array>({
     type: 'bytes',
     pull(controller) {
       if (entry.used) return controller.error(new TypeError('the body has already been read'))
       entry.used = true
-      controller.enqueue(typeof source === 'string' ? utf8.encode(source) : source.slice())
+      // A copy made with the constructor: enqueue() transfers its buffer, and a Buffer's slice() is a view.
+      controller.enqueue(typeof source === 'string' ? utf8.encode(source) : new Uint8Array(source))
       controller.close()
     },
     cancel() {
       entry.used = true
     },
   })
-  entry = { stream, source, used: false }
+  entry.stream = stream
   bodyStreams.set(stream, entry)
   return entry
 }

@@ -1,4 +1,5 @@
 // LightResponse behaves as the standard Response, and the server can read its parts directly.
+import { Buffer } from 'node:buffer'
 import { describe, expect, it } from 'vitest'
 import { LightResponse, responseParts } from '../../../core/fetch/light-response.ts'
 
@@ -89,6 +90,16 @@ describe('LightResponse', () => {
     const reader = bytes.body!.getReader({ mode: 'byob' })
     expect((await reader.read(new Uint8Array(8))).value).toEqual(new Uint8Array([1, 2, 3]))
     expect(new R(null).body).toBe(null)
+  })
+
+  it('reads a Buffer body through its stream without touching the Buffer or its neighbours in the pool', async () => {
+    // A byte stream's enqueue() transfers the chunk's buffer; a Buffer's slice() is a view, and
+    // small Buffers share one pooled ArrayBuffer: the stream must enqueue a real copy.
+    const neighbour = Buffer.from('neighbour')
+    const body = Buffer.from('body bytes')
+    const { value } = await new R(body).body!.getReader().read()
+    expect(new TextDecoder().decode(value)).toBe('body bytes')
+    expect([body.toString(), neighbour.toString(), body.buffer.byteLength > 0]).toEqual(['body bytes', 'neighbour', true])
   })
 
   it('lets a response built from its unread body stay light (Hono\'s new Response(r.body, r)); the stream is read once', async () => {
