@@ -40,7 +40,9 @@ class NodeTransport implements Transport {
     // The socket's own pause()/resume() are the queue's flow control. The 'data' listener
     // stays after closeWrite(): core reads (and discards) while it lingers.
     const queue = (this.queue = new SocketQueue(socket))
-    socket.on('data', (chunk: Buffer) => queue.push(chunk))
+    // Core gets plain Uint8Arrays, as from Deno and Bun: a Buffer's slice() is a view, not a
+    // copy, and its getters are slower, so Buffers would behave differently inside core.
+    socket.on('data', (chunk: Buffer) => queue.push(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length)))
     socket.on('end', () => queue.end())
     socket.on('close', () => queue.end())
     socket.on('error', (error) => queue.error(error))

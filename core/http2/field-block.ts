@@ -22,7 +22,7 @@ export class FieldBlock {
     this.streamId = streamId
     this.endStream = endStream
     this.dependency = dependency
-    this.#parts = [first.slice()]
+    this.#parts = [new Uint8Array(first)]
     this.#bytes = first.length
   }
 
@@ -35,7 +35,7 @@ export class FieldBlock {
     if (this.#bytes > maxBytes) {
       throw new ConnectionError(ErrorCode.ENHANCE_YOUR_CALM, `field block larger than ${maxBytes} bytes`)
     }
-    this.#parts.push(fragment.slice())
+    this.#parts.push(new Uint8Array(fragment))
   }
 
   /** The whole block. */

@@ -189,7 +189,7 @@ function decodeAscii(value: Uint8Array, what: string): string {
 function checkCrc32c(header: Uint8Array, field: Uint8Array): void {
   if (field.length !== 4) throw invalid('v2 CRC32C TLV is not 4 bytes')
   const expected = ((field[0]! << 24) | (field[1]! << 16) | (field[2]! << 8) | field[3]!) >>> 0
-  const copy = header.slice()
+  const copy = new Uint8Array(header) // a copy to zero the field in, whatever array type came in
   copy.fill(0, field.byteOffset - header.byteOffset, field.byteOffset - header.byteOffset + 4)
   if (crc32c(copy) !== expected) throw invalid('v2 CRC32C checksum mismatch')
 }

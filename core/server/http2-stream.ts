@@ -125,7 +125,7 @@ export class Http2Stream implements ExchangeStream, BodySource, ResponseSink {
   received(bytes: Uint8Array, endStream: boolean): void {
     if (bytes.length > 0) {
       if (this.discarding) this.host.conn.consume(this.id, bytes.length)
-      else this.chunks.push(bytes.length * RETAIN_FACTOR < bytes.buffer.byteLength ? bytes.slice() : bytes)
+      else this.chunks.push(bytes.length * RETAIN_FACTOR < bytes.buffer.byteLength ? new Uint8Array(bytes) : bytes)
     }
     if (endStream) this.bodyEnded = true
     this.wake()

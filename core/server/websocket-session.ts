@@ -402,7 +402,7 @@ export class WebSocketSession implements SocketSession {
   /** A binary message as the socket's `binaryType` asks. */
   private binary(bytes: Uint8Array): Uint8Array {
     const type = this.socket.binaryType
-    if (type === 'arraybuffer') return bytes.slice().buffer as unknown as Uint8Array
+    if (type === 'arraybuffer') return new Uint8Array(bytes).buffer as unknown as Uint8Array
     if (type === 'nodebuffer' && this.runtime.nodeBuffer !== undefined) return this.runtime.nodeBuffer(bytes)
     return bytes
   }
