@@ -21,7 +21,9 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { randomBytes } from 'node:crypto'
 import { cpuTotalSeconds } from './proc-stats.ts'
-import { replaceSection } from './results-file.ts'
+import { writeResultsSection } from './results-file.ts'
+
+const KEEP_MARK = '<!-- bench/static.ts keeps what follows when it rewrites this section -->'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 5)
@@ -146,6 +148,5 @@ ${table.join('\n')}
 `
 console.log(`\n${table.join('\n')}`)
 if (ONLY === null || process.env['BENCH_WRITE'] === '1') {
-  const file = join(ROOT, 'bench/RESULTS.md')
-  writeFileSync(file, replaceSection(readFileSync(file, 'utf8'), '## Static files', body))
+  writeResultsSection('## Static files', body, KEEP_MARK)
 }
