@@ -15,6 +15,7 @@
  */
 import { serve } from '../runtimes/bun.ts'
 import { app as benchApp } from './servers/app.ts'
+import { HONO_MIX, wire } from './hono-mix.ts'
 import { app as honoApp } from './servers/hono-app.ts'
 
 // Declared locally: tsc checks bench/ with Node types only (see runtimes/bun.ts).
@@ -26,22 +27,6 @@ const requests = Number(process.argv[3] ?? 300_000)
 const CONNECTIONS = 64
 
 const encoder = new TextEncoder()
-const HONO_MIX: [string, string, string?][] = [
-  ['GET', '/api/users/42'], ['GET', '/api/posts?limit=10&offset=20'], ['GET', '/api/products/SKU-0007'],
-  ['POST', '/api/users', '{"name":"Ada Lovelace","email":"ada@example.com"}'], ['GET', '/api/posts/17/comments'],
-  ['GET', '/api/search?q=number%201'], ['GET', '/health'], ['GET', '/api/users/7/posts'],
-  ['POST', '/api/orders', '{"items":[{"sku":"SKU-0003","quantity":2},{"sku":"SKU-0011","quantity":1}]}'],
-  ['GET', '/api/categories/games/products'], ['GET', '/api/orders/123'], ['PUT', '/api/users/42', '{"name":"Ada"}'],
-  ['GET', '/'], ['DELETE', '/api/users/99'], ['POST', '/api/posts/17/comments', '{"author":"Ada","text":"Nice post"}'],
-  ['GET', '/api/users?limit=5'],
-]
-
-/** A request as wrk writes it. */
-function wire(method: string, path: string, body?: string): Uint8Array {
-  const fields = body === undefined ? '' : `Content-Type: application/json\r\nContent-Length: ${body.length}\r\n`
-  return encoder.encode(`${method} ${path} HTTP/1.1\r\nHost: 127.0.0.1:8000\r\n${fields}\r\n${body ?? ''}`)
-}
-
 const mix = scenario === 'hono'
   ? HONO_MIX.map(([method, path, body]) => wire(method, path, body))
   : scenario === 'post'

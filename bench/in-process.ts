@@ -21,6 +21,7 @@ import { concatBytes } from '../core/http/ascii.ts'
 import { startServer, type App, type Listener, type Runtime, type Transport } from '../core/mod.ts'
 import { installLightResponse } from '../runtimes/shared.ts'
 import { app as benchApp } from './servers/app.ts'
+import { HONO_MIX, wire } from './hono-mix.ts'
 import { app as honoApp } from './servers/hono-app.ts'
 
 installLightResponse() // as the drivers do by default
@@ -33,17 +34,7 @@ const encoder = new TextEncoder()
 const app: App = MODE === 'hono' ? honoApp : MODE === 'trivial' ? async () => new Response('Hello, World!') : benchApp
 /** What each read brings, in turn: 16 TechEmpower GETs, or one request of bench/hono-mix.lua's cycle. */
 const reads: Uint8Array[] = MODE === 'hono'
-  ? ([
-    ['GET', '/api/users/42'], ['GET', '/api/posts?limit=10&offset=20'], ['GET', '/api/products/SKU-0007'],
-    ['POST', '/api/users', '{"name":"Ada Lovelace","email":"ada@example.com"}'], ['GET', '/api/posts/17/comments'],
-    ['GET', '/api/search?q=number%201'], ['GET', '/health'], ['GET', '/api/users/7/posts'],
-    ['POST', '/api/orders', '{"items":[{"sku":"SKU-0003","quantity":2},{"sku":"SKU-0011","quantity":1}]}'],
-    ['GET', '/api/categories/games/products'], ['GET', '/api/orders/123'], ['PUT', '/api/users/42', '{"name":"Ada"}'],
-    ['GET', '/'], ['DELETE', '/api/users/99'], ['POST', '/api/posts/17/comments', '{"author":"Ada","text":"Nice post"}'],
-    ['GET', '/api/users?limit=5'],
-  ] as [string, string, string?][]).map(([method, path, body]) =>
-    encoder.encode(`${method} ${path} HTTP/1.1\r\nHost: 127.0.0.1:8000\r\n` +
-      (body === undefined ? '\r\n' : `Content-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`)))
+  ? HONO_MIX.map(([method, path, body]) => wire(method, path, body))
   : [encoder.encode(('GET /plaintext HTTP/1.1\r\nHost: 127.0.0.1:8000\r\n' +
     'Accept: text/plain,text/html;q=0.9,application/xhtml+xml;q=0.9,application/xml;q=0.8,*/*;q=0.7\r\n' +
     'Connection: keep-alive\r\n\r\n').repeat(DEPTH))]
