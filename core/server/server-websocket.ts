@@ -15,6 +15,8 @@ export interface SocketSession {
   readonly extensions: string
   /** `'text'` data is a string's UTF-8 encoding (valid by construction: not checked again). */
   sendMessage(opcode: MessageOpcode, data: Uint8Array, compress: boolean): number
+  /** A text message from a string: as `sendMessage('text', its UTF-8, compress)`. */
+  sendText(text: string, compress: boolean): number
   sendControl(type: 'ping' | 'pong', data: Uint8Array): number
   close(code: number | undefined, reason: string | undefined): void
   terminate(): void
@@ -68,12 +70,12 @@ export class PorticoWebSocket<Data = unknown> implements ServerWebSocket<Data> {
   }
 
   send(data: WebSocketSendData, compress = false): number {
-    if (typeof data === 'string') return this.#session.sendMessage('text', utf8Encode(data), compress)
+    if (typeof data === 'string') return this.#session.sendText(data, compress)
     return this.#session.sendMessage('binary', toPayload(data), compress)
   }
 
   sendText(data: string, compress = false): number {
-    return this.#session.sendMessage('text', utf8Encode(data), compress)
+    return this.#session.sendText(data, compress)
   }
 
   sendBinary(data: ArrayBufferView | ArrayBuffer, compress = false): number {

@@ -54,6 +54,26 @@ export class WriteCork {
   }
 
   /**
+   * The buffer, for a frame of at most `most` bytes built straight into it at `free` (then
+   * `built()`), if the cork is on and the frame small; else null.
+   */
+  space(most: number): Uint8Array | null {
+    if (!this.on || most >= CORK_BYTES) return null
+    return (this.buffer ??= new Uint8Array(BUFFER_BYTES))
+  }
+
+  /** Where a frame built in `space()` starts. */
+  get free(): number {
+    return this.used
+  }
+
+  /** A frame of `size` bytes was built at `free` (`space()`): it is held now. */
+  built(size: number): void {
+    this.used += size
+    this.building = null
+  }
+
+  /**
    * Holds `frame` (built by `allocate()`, or small enough to copy in); false when it is too big
    * and must be written on its own, after what is held.
    */

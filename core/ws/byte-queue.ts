@@ -33,6 +33,16 @@ export class ByteQueue {
     return chunk === undefined ? EMPTY : chunk.subarray(this.offset)
   }
 
+  /** The front chunk, whole (empty when the queue is): its unread bytes start at `frontOffset`. */
+  frontChunk(): Uint8Array {
+    return this.chunks[this.head] ?? EMPTY
+  }
+
+  /** Where the unread bytes of `frontChunk()` start. */
+  get frontOffset(): number {
+    return this.offset
+  }
+
   /** Bytes left in the front chunk (0 when the queue is empty). */
   frontLength(): number {
     const chunk = this.chunks[this.head]

@@ -46,7 +46,7 @@ import {
   type WebSocketState,
 } from './events.ts'
 import { FrameParser, type FrameHeader } from './frame-parser.ts'
-import { encodeControlFrame, encodeMessage, type FrameAllocator } from './frame-serializer.ts'
+import { encodeControlFrame, encodeMessage, type FrameAllocator, writeTextFrame } from './frame-serializer.ts'
 import { MessageBuffer } from './message-buffer.ts'
 import { isControlOpcode, Opcode } from './opcode.ts'
 import type { DeflateParams } from './permessage-deflate.ts'
@@ -337,6 +337,16 @@ export class WebSocketConnection {
       case 'close':
         return this.sendClose(event.code, event.reason)
     }
+  }
+
+  /**
+   * Like `send({ type: 'message', opcode: 'text', data: text })`, uncompressed and unfragmented,
+   * but the frame is built in `out` at `at` (the caller's write buffer). Returns its size, or
+   * 0 when it is not built there: then call `send()`. Throws as `send()` does.
+   */
+  sendTextInto(text: string, out: Uint8Array, at: number): number {
+    this.requireOpen('message')
+    return writeTextFrame(out, at, text)
   }
 
   private requireOpen(what: string): void {

@@ -132,6 +132,7 @@ export class FrameParser {
   private headNeeded = 2
   private readonly key = new Uint8Array(4)
   private keyOffset = 0
+  private readonly header: FrameHeader = { fin: false, rsv1: false, opcode: 0 as OpcodeValue, length: 0 }
   /** A data frame without FIN was read: continuations are due (§5.4). */
   private fragmented = false
   /** Payload bytes announced so far by the frames of the message being fragmented. */
@@ -147,9 +148,33 @@ export class FrameParser {
     return this.fragmented
   }
 
-  /** Reads the next frame header, or returns null if more bytes are needed. Throws `FrameError`. */
+  /**
+   * Reads the next frame header, or returns null if more bytes are needed. Throws `FrameError`.
+   * The header returned is the parser's own object, valid until the next call (one object per
+   * connection rather than one per frame).
+   */
   readHeader(queue: ByteQueue): FrameHeader | null {
     const head = this.head
+    if (this.headLength === 0 && queue.frontLength() >= 2) {
+      // Fast path: the header starts in the front chunk, read there by index (the byte loop
+      // below costs a call and a queue update per byte). Same checks, in the same order.
+      const chunk = queue.frontChunk()
+      const at = queue.frontOffset
+      const b0 = (head[0] = chunk[at]!)
+      const b1 = (head[1] = chunk[at + 1]!)
+      this.checkFirstByte(b0)
+      this.checkSecondByte(b0 & 0x0f, b1)
+      const needed = this.headNeeded
+      if (queue.frontLength() >= needed) {
+        for (let i = 2; i < needed; i++) head[i] = chunk[at + i]!
+        if (needed > 6) this.checkLength()
+        queue.skip(needed)
+        this.headLength = needed
+      } else {
+        queue.skip(2)
+        this.headLength = 2
+      }
+    }
     while (this.headLength < this.headNeeded) {
       if (queue.length === 0) return null
       head[this.headLength++] = queue.shift()
@@ -158,13 +183,17 @@ export class FrameParser {
       else if (this.headLength === this.headNeeded - 4) this.checkLength()
     }
     const b0 = head[0]!
-    const header: FrameHeader = {
-      fin: (b0 & 0x80) !== 0,
-      rsv1: (b0 & 0x40) !== 0,
-      opcode: (b0 & 0x0f) as OpcodeValue,
-      length: this.remaining,
-    }
-    this.key.set(head.subarray(this.headNeeded - 4, this.headNeeded))
+    const header = this.header
+    header.fin = (b0 & 0x80) !== 0
+    header.rsv1 = (b0 & 0x40) !== 0
+    header.opcode = (b0 & 0x0f) as OpcodeValue
+    header.length = this.remaining
+    // Byte by byte: a view for `set` would be an allocation per frame.
+    const key = this.key, k = this.headNeeded - 4
+    key[0] = head[k]!
+    key[1] = head[k + 1]!
+    key[2] = head[k + 2]!
+    key[3] = head[k + 3]!
     this.keyOffset = 0
     this.headLength = 0
     this.headNeeded = 2

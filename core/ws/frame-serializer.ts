@@ -39,6 +39,43 @@ function writeHeader(out: Uint8Array, at: number, opcode: number, length: number
   return 10
 }
 
+const encoder = new TextEncoder()
+
+/**
+ * A whole text frame for `text`, encoded as UTF-8 straight into `out` at `at`: no array of
+ * its own, no copy of the payload. Returns the frame's size, or 0 when it might not fit in
+ * `out` (or is 64 KiB or more): build it with `encodeMessage` then. A string is valid UTF-8
+ * once encoded (a lone surrogate becomes U+FFFD, as with `TextEncoder.encode`).
+ */
+export function writeTextFrame(out: Uint8Array, at: number, text: string): number {
+  const units = text.length
+  // UTF-8 takes 1 to 3 bytes per UTF-16 code unit (a surrogate pair: 4 for 2), so the payload
+  // is at most `3 × units` bytes. Room is left for the header that length needs; if the
+  // payload turns out shorter than 126 bytes, it moves back over the 2 bytes not needed.
+  const most = 3 * units
+  if (most >= 0x10000) return 0
+  const reserved = most < 126 ? 2 : 4
+  if (at + reserved + most > out.length) return 0
+  let start = at + reserved
+  let end = start
+  // ASCII, the usual case, is written by this loop: for short messages it is quicker than
+  // a view for `encodeInto` (a typed-array allocation) and a native call.
+  let i = 0
+  for (; i < units; i++) {
+    const unit = text.charCodeAt(i)
+    if (unit >= 0x80) break
+    out[end++] = unit
+  }
+  if (i < units) end += encoder.encodeInto(i === 0 ? text : text.slice(i), out.subarray(end, start + most)).written
+  if (reserved === 4 && end - start < 126) {
+    out.copyWithin(at + 2, start, end)
+    start -= 2
+    end -= 2
+  }
+  writeHeader(out, at, Opcode.text, end - start, true, false)
+  return end - at
+}
+
 /** Below this size a payload is copied with a plain `set`, whatever the engine does with it. */
 const SLOW_SET_MIN = 1024
 

@@ -131,6 +131,34 @@ describe('WebSocket upgrade', () => {
     ])
   })
 
+  it('text sent from a handler (built in the cork) comes out as the same frames as any other send', async () => {
+    // Strings sent while the cork is on are encoded straight into it (writeTextFrame); the
+    // same strings sent later, from a timer, take the general path. Both must give the same bytes.
+    const texts = ['', 'a', 'x'.repeat(41), 'x'.repeat(42), 'y'.repeat(125), 'z'.repeat(126), 'é'.repeat(63), '€ and 😀', '\ud800', 'w'.repeat(6000)]
+    const later: Array<() => void> = []
+    const server = echoServer({
+      message(ws, message) {
+        for (const text of texts) ws.send(text)
+        ws.sendText('via sendText')
+        later.push(() => {
+          for (const text of texts) ws.send(text)
+          ws.sendText('via sendText')
+        })
+        void message
+      },
+    })
+    const conn = server.connect()
+    conn.send(UPGRADE + '\r\n')
+    await server.settle()
+    conn.send(clientMessage(1, 'go'))
+    await server.settle()
+    for (const send of later) send()
+    await server.settle()
+    const frames = framesAfterHead(conn)
+    const expected = [...texts, 'via sendText'].map((text) => [1, true, Array.from(utf8(text.replace('\ud800', '\ufffd')))])
+    expect(frames.map((f) => [f.opcode, f.fin, Array.from(f.payload)])).toEqual([...expected, ...expected])
+  })
+
   it('closes with 1011 when a handler throws, and keeps serving others', async () => {
     const log: Log = { events: [] }
     const server = echoServer({

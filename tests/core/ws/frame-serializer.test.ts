@@ -1,7 +1,7 @@
 // Server frames (RFC 6455 §5.2): unmasked, minimal length encodings, fragmentation
 // (Autobahn 10.1.1) and RSV1 for compressed messages (RFC 7692 §6).
 import { describe, expect, it, test } from 'vitest'
-import { encodeControlFrame, encodeFrame, encodeFrameHeader, encodeMessage } from '../../../core/ws/frame-serializer.ts'
+import { encodeControlFrame, encodeFrame, encodeFrameHeader, encodeMessage, writeTextFrame } from '../../../core/ws/frame-serializer.ts'
 import { Opcode } from '../../../core/ws/opcode.ts'
 import { concat, parseServerFrames, toHex } from '../../vectors/ws-client.ts'
 
@@ -86,5 +86,34 @@ describe('encodeControlFrame', () => {
   it('carries up to 125 bytes (RFC 6455 §5.5)', () => {
     expect(encodeControlFrame(Opcode.ping, new Uint8Array(125))).toHaveLength(127)
     expect(() => encodeControlFrame(Opcode.pong, new Uint8Array(126))).toThrow(RangeError)
+  })
+})
+
+describe('writeTextFrame (a text frame encoded straight into a write buffer)', () => {
+  const encoder = new TextEncoder()
+  // Lengths around each header boundary: 3 × units < 126 is surely a 2-byte header; 42–125
+  // units may need either (the payload moves back when it stays under 126 bytes).
+  const texts = [
+    '', 'a', 'x'.repeat(41), 'x'.repeat(42), 'x'.repeat(125), 'x'.repeat(126), 'x'.repeat(5000), 'x'.repeat(21_845),
+    'é'.repeat(41), 'é'.repeat(62), 'é'.repeat(63), 'ascii then é', 'é then ascii', '€'.repeat(41), '€'.repeat(42),
+    '😀'.repeat(20), 'a😀b'.repeat(30), '\ud800 lone high', 'lone low \udc00', '\ufeff BOM kept',
+  ]
+
+  it.each(texts.map((text) => [text.length, text]))('%i code units: the same bytes as encodeMessage', (_, text) => {
+    const expected = encodeMessage(Opcode.text, encoder.encode(text))
+    for (const at of [0, 1, 7]) {
+      const out = new Uint8Array(at + 3 * text.length + 4 + 5).fill(0xee)
+      const size = writeTextFrame(out, at, text)
+      expect(size).toBe(expected.length)
+      expect(out.subarray(at, at + size)).toEqual(expected)
+      expect(out.subarray(0, at).every((b) => b === 0xee)).toBe(true) // nothing written before `at`
+    }
+  })
+
+  it('builds nothing (0) when the worst case might not fit, or for 64 KiB and more', () => {
+    expect(writeTextFrame(new Uint8Array(2 + 3 * 10 - 1), 0, 'x'.repeat(10))).toBe(0)
+    expect(writeTextFrame(new Uint8Array(2 + 3 * 10), 1, 'x'.repeat(10))).toBe(0)
+    expect(writeTextFrame(new Uint8Array(2 + 3 * 10), 0, 'x'.repeat(10))).toBe(12)
+    expect(writeTextFrame(new Uint8Array(300_000), 0, 'x'.repeat(21_846))).toBe(0)
   })
 })
