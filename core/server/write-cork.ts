@@ -11,6 +11,11 @@
  * - The buffer is never written where bytes handed out by `take()` may still be read: with
  *   a transport that takes writes at once it is reused only after the owner reports the
  *   write done (`written(true)`); otherwise `take()` hands out a copy of the bytes.
+ * - A cork holds a buffer only while it is on: taken from a pool shared by every cork of the
+ *   process when it first needs one, given back once it is off and empty. An idle socket then
+ *   costs no cork buffer (it was 32 KiB per socket, most of an idle socket's memory), and the
+ *   few buffers in use stay warm in the cache. Corks that are on at once (an app corking
+ *   another socket from a handler) each take their own.
  * @module
  */
 
@@ -21,10 +26,17 @@ const COPY_MAX = 1024
 /** Room for `CORK_BYTES` and one more frame smaller than it. */
 const BUFFER_BYTES = 2 * CORK_BYTES
 
+/** Idle buffers the pool keeps: more than the corks that are ever on at once, in practice. */
+const MAX_IDLE_BUFFERS = 8
+const idleBuffers: Uint8Array[] = []
+
+function takeBuffer(): Uint8Array {
+  return idleBuffers.pop() ?? new Uint8Array(BUFFER_BYTES)
+}
+
 /** See the module comment. */
 export class WriteCork {
-  /** Frames are gathered while on. */
-  on = false
+  private isOn = false
   private buffer: Uint8Array | null = null
   private used = 0
   /** The frame last built by `allocate()`, until `add()` takes it. */
@@ -34,6 +46,19 @@ export class WriteCork {
   /** `reuse`: the transport takes writes at once (`Transport.writesAtOnce`), so the buffer can be written uncopied. */
   constructor(reuse: boolean) {
     this.reuse = reuse
+  }
+
+  /** Frames are gathered while on. Turned off empty, the cork gives its buffer back to the pool. */
+  get on(): boolean {
+    return this.isOn
+  }
+
+  set on(on: boolean) {
+    this.isOn = on
+    if (on || this.used !== 0 || this.buffer === null) return
+    if (idleBuffers.length < MAX_IDLE_BUFFERS) idleBuffers.push(this.buffer)
+    this.buffer = null
+    this.building = null
   }
 
   /** Nothing is held. */
@@ -48,8 +73,8 @@ export class WriteCork {
 
   /** Room for a frame of `size` bytes in the buffer, if the cork is on and the frame small; else null. */
   allocate(size: number): Uint8Array | null {
-    if (!this.on || size >= CORK_BYTES) return null
-    const buffer = (this.buffer ??= new Uint8Array(BUFFER_BYTES))
+    if (!this.isOn || size >= CORK_BYTES) return null
+    const buffer = (this.buffer ??= takeBuffer())
     return (this.building = buffer.subarray(this.used, this.used + size))
   }
 
@@ -58,8 +83,8 @@ export class WriteCork {
    * `built()`), if the cork is on and the frame small; else null.
    */
   space(most: number): Uint8Array | null {
-    if (!this.on || most >= CORK_BYTES) return null
-    return (this.buffer ??= new Uint8Array(BUFFER_BYTES))
+    if (!this.isOn || most >= CORK_BYTES) return null
+    return (this.buffer ??= takeBuffer())
   }
 
   /** Where a frame built in `space()` starts. */
@@ -84,7 +109,7 @@ export class WriteCork {
       return true
     }
     if (frame.length >= COPY_MAX) return false
-    const buffer = (this.buffer ??= new Uint8Array(BUFFER_BYTES))
+    const buffer = (this.buffer ??= takeBuffer())
     buffer.set(frame, this.used)
     this.used += frame.length
     return true
@@ -105,8 +130,8 @@ export class WriteCork {
 
   /** Drops what is held (the connection is over). */
   clear(): void {
-    this.on = false
     this.used = 0
     this.building = null
+    this.on = false
   }
 }

@@ -71,4 +71,41 @@ describe('WriteCork', () => {
     cork.take()
     expect([...first]).toEqual([1, 1, 1])
   })
+
+  it('holds a buffer only while on: turned off empty, it gives it back for the next cork to take', () => {
+    const a = new WriteCork(true)
+    a.on = true
+    a.add(a.allocate(4)!.fill(1))
+    const first = a.take()
+    a.written(true)
+    a.on = false // empty: back to the pool
+    const b = new WriteCork(true)
+    b.on = true
+    b.add(b.allocate(4)!.fill(2))
+    expect(b.take().buffer).toBe(first.buffer) // the same memory, now b's
+    b.written(true)
+    a.on = true // a takes another one while b is still on
+    a.add(a.allocate(4)!.fill(3))
+    expect(a.take().buffer).not.toBe(first.buffer)
+  })
+
+  it('never gives back a buffer a write still holds, nor one with frames in it', () => {
+    const a = new WriteCork(true)
+    a.on = true
+    a.add(a.allocate(4)!.fill(1))
+    const kept = a.take()
+    a.written(false) // the transport still holds it
+    a.on = false
+    const b = new WriteCork(true)
+    b.on = true
+    b.add(b.allocate(4)!.fill(2))
+    expect(b.take().buffer).not.toBe(kept.buffer)
+    expect([...kept]).toEqual([1, 1, 1, 1])
+    b.written(true)
+    b.on = true
+    b.add(b.allocate(4)!.fill(5))
+    b.on = false // not empty: keeps its buffer and what is in it
+    b.on = true
+    expect([...b.take()]).toEqual([5, 5, 5, 5])
+  })
 })
