@@ -38,13 +38,16 @@ declare const Deno: {
   listenDatagram?: unknown // present only with --unstable-net
 }
 
-const SLAB_BYTES = 64 * 1024 // reads fill consecutive views of one slab: a small read does not cost 64 KiB
-const MIN_READ_BYTES = 8 * 1024 // room a read gets at least; below it, the next read starts a fresh slab
+// Deno reads into a buffer given up front, so every open connection holds one while it waits
+// (an idle WebSocket or keep-alive connection too): the first slab is small. Reads fill
+// consecutive views of one slab, so small reads do not cost a slab each.
+const SLAB_BYTES = 16 * 1024
+const MIN_READ_BYTES = 4 * 1024 // room a read gets at least; below it, the next read starts a fresh slab
 // While reads come back full (a stream of large WebSocket messages, an upload) the next slab
 // doubles, up to this: fewer read ops, and a 64 KiB message can arrive whole in one read,
 // which the WebSocket engine then unmasks in place instead of copying. Reads of SLAB_BYTES
 // or more keep the size; a smaller one goes back to SLAB_BYTES. So a connection that goes
-// idle right after a burst may hold up to this much until its next read (64 KiB otherwise).
+// idle right after a burst may hold up to this much until its next read (16 KiB otherwise).
 const MAX_SLAB_BYTES = 256 * 1024
 
 const runtime = hostRuntime('deno', denoFiles)
