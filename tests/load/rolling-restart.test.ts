@@ -120,7 +120,7 @@ function serverStates(socketPath: string): Promise<Map<string, string>> {
 }
 
 /** Steady load: LOAD_CONCURRENCY keep-alive loops of GET / until `stop()`; every outcome counted. */
-function startLoad(port: number): { stop: () => Promise<{ ok: number; failures: string[]; servedBy: Set<string> }> } {
+function startLoad(port: number): { servedBy: Set<string>; stop: () => Promise<{ ok: number; failures: string[]; servedBy: Set<string> }> } {
   const agent = new http.Agent({ keepAlive: true, maxSockets: LOAD_CONCURRENCY })
   let running = true
   let ok = 0
@@ -155,6 +155,7 @@ function startLoad(port: number): { stop: () => Promise<{ ok: number; failures: 
     while (running) await one()
   })
   return {
+    servedBy,
     stop: async () => {
       running = false
       await Promise.all(loops)
@@ -220,6 +221,9 @@ describe.skipIf(HAPROXY === undefined)(`rolling restart behind haproxy${HAPROXY 
         instances[i] = startInstance(ports[i]!)
         await until(async () => (await serverStates(stats)).get(`s${i}`) === 'UP', 60_000, () => `s${i} not UP again: ${instances[i]!.output()}`)
       }
+      // The last new process is UP, but HAProxy's round robin may not have reached it yet:
+      // keep the load on until it has served (or the assertion below tells that it did not).
+      await until(() => load.servedBy.size >= 2 * INSTANCES, 15_000, () => '').catch(() => {})
       const result = await load.stop()
       console.log(`${testCase.name}: ${result.ok} requests through haproxy across ${INSTANCES} restarts, ${result.failures.length} failed, served by ${result.servedBy.size} processes`)
       expect(result.failures).toEqual([])
