@@ -33,6 +33,12 @@ export function peakRssMb(pid: number): number {
   return match ? (Number(match[1]) * 1024) / 1e6 : NaN
 }
 
+/** Resident set size of `pid` now, in MB (VmRSS, kB in /proc). */
+export function rssMb(pid: number): number {
+  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
+  return match ? (Number(match[1]) * 1024) / 1e6 : NaN
+}
+
 /** Busy seconds of the whole machine so far (all cores; /proc/stat minus idle and iowait). */
 export function machineBusySeconds(): number {
   const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1, 9).map(Number)

@@ -28,11 +28,12 @@ import { once } from 'node:events'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { loadavg } from 'node:os'
 import {
-  BENCH, BUN, DENO, envList, envNumber, firstLine, LOAD_CORE, machineInfo, packageVersion, requirePinning, ROOT, serverCommand, sh,
+  BENCH, BUN, DENO, envList, envNumber, firstLine, LOAD_CORE, machineInfo, packageVersion, requirePinning, ROOT, sh,
   startServer, stopServer, type RunningServer, type RuntimeName,
 } from './pinned-process.ts'
 import { cpuSeconds, machineBusySeconds, peakRssMb, waitForQuiet } from './proc-stats.ts'
 import { writeResultsSection } from './results-file.ts'
+import { command, SERVERS, type ServerDef } from './ws-servers.ts'
 
 const SECONDS = envNumber('BENCH_SECONDS', 5)
 const WARMUP_SECONDS = envNumber('BENCH_WARMUP_SECONDS', 2)
@@ -43,27 +44,6 @@ const WINDOW_TEXT = envNumber('WS_WINDOW_TEXT', 16)
 const WINDOW_BINARY = envNumber('WS_WINDOW_BINARY', 4)
 
 // ---- Servers and scenarios ------------------------------------------------------------------
-
-interface ServerDef {
-  name: string
-  runtime: RuntimeName
-  file: string
-  /** For Portico rows: the runtime's own server and the goal ratio against it. */
-  peer?: { name: string; goal: number }
-  what: string
-}
-
-const SERVERS: ServerDef[] = [
-  { name: 'portico-node', runtime: 'node', file: 'ws-portico-node', peer: { name: 'node-ws', goal: 1 },
-    what: 'Portico on Node (npm build), the echo app of bench/servers/ws-app.ts' },
-  { name: 'node-ws', runtime: 'node', file: 'ws-node-ws', what: '`ws` on node:http, no native add-ons' },
-  { name: 'portico-deno', runtime: 'deno', file: 'ws-portico-deno', peer: { name: 'deno-serve', goal: 1 },
-    what: 'Portico on Deno, the same app' },
-  { name: 'deno-serve', runtime: 'deno', file: 'ws-deno-serve', what: '`Deno.upgradeWebSocket` on `Deno.serve`' },
-  { name: 'portico-bun', runtime: 'bun', file: 'ws-portico-bun', peer: { name: 'bun-serve', goal: 0.7 },
-    what: 'Portico on Bun, the same app' },
-  { name: 'bun-serve', runtime: 'bun', file: 'ws-bun-serve', what: '`Bun.serve` with `websocket` handlers (uWebSockets), the same app' },
-]
 
 interface Scenario {
   id: string
@@ -79,11 +59,6 @@ const SCENARIOS: Scenario[] = [
   { id: 'text-256', title: `32-byte text echo, 256 connections × ${WINDOW_TEXT} in flight`, connections: 256, size: 32, binary: false, window: WINDOW_TEXT },
   { id: 'binary-64k', title: `64 KiB binary echo, 16 connections × ${WINDOW_BINARY} in flight`, connections: 16, size: 65536, binary: true, window: WINDOW_BINARY },
 ]
-
-/** The server process itself (no npx or tsx wrapper), so its /proc entry is the server's. */
-function command(def: ServerDef): string[] {
-  return serverCommand(def.runtime, `bench/servers/${def.file}.ts`)
-}
 
 function loadCommand(): string[] {
   return LOADGEN === 'bun' ? [BUN, 'run', 'bench/ws-load.ts'] : [process.execPath, '--import', 'tsx', 'bench/ws-load.ts']
