@@ -8,7 +8,7 @@ import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
 import { WebSocketConnection } from '../../../core/ws/connection.ts'
 import { NEED_DATA } from '../../../core/ws/events.ts'
-import { encodeMessage } from '../../../core/ws/frame-serializer.ts'
+import { encodeMessage, writeTextFrame } from '../../../core/ws/frame-serializer.ts'
 import { Opcode } from '../../../core/ws/opcode.ts'
 import { clientFrame, concat, parseServerFrames, toLatin1, type ClientFrame } from '../../vectors/ws-client.ts'
 import { fragmentation, framing, opcodes, pingPong, reservedBits } from '../../vectors/ws-frames.ts'
@@ -19,6 +19,23 @@ const key = fc.array(fc.integer({ min: 0, max: 255 }), { minLength: 4, maxLength
 const cutsOf = (length: number) => fc.array(fc.integer({ min: 1, max: Math.max(1, length - 1) }), { maxLength: 8 })
 
 describe('(a) serializer → client reader', () => {
+  test('a text frame written from a string is the frame of its UTF-8 bytes, wherever it is written', () => {
+    const encoder = new TextEncoder()
+    // Code units of every UTF-8 length, surrogate pairs and lone surrogates, at lengths around
+    // the 7-bit and 16-bit header boundaries.
+    const unit = fc.oneof(
+      fc.integer({ min: 0, max: 0x7f }),
+      fc.integer({ min: 0x80, max: 0x7ff }),
+      fc.integer({ min: 0x800, max: 0xffff }),
+    )
+    const text = fc.array(unit, { maxLength: 300 }).map((units) => String.fromCharCode(...units))
+    fc.assert(fc.property(text, fc.integer({ min: 0, max: 9 }), (s, at) => {
+      const out = new Uint8Array(at + 3 * s.length + 4)
+      const size = writeTextFrame(out, at, s)
+      expect(out.subarray(at, at + size)).toEqual(encodeMessage(Opcode.text, encoder.encode(s)))
+    }), { numRuns: 2000 })
+  })
+
   test('messages survive encoding, fragmented or not', () => {
     fc.assert(fc.property(
       fc.constantFrom(Opcode.text, Opcode.binary),
