@@ -1,7 +1,8 @@
 /**
  * The received bytes not yet parsed, kept as the chunks the caller passed in (no copy).
- * The frame parser copies header bytes out one at a time and unmasks payload straight
- * from these chunks into its destination, so input is never concatenated.
+ * The frame parser reads a header where it lies in the front chunk (or byte by byte when
+ * it is split across chunks) and unmasks payload straight from these chunks into its
+ * destination, so input is never concatenated.
  *
  * Invariant: the chunks are only read, never written (the caller may reuse its buffers
  * only once `next()` has consumed them, as with h11's `receive_data`), unless the caller
