@@ -29,6 +29,7 @@ import { WebSocketConnection, type WebSocketOptions } from '../ws/connection.ts'
 import { RemoteWebSocketError } from '../ws/errors.ts'
 import { NEED_DATA, type MessageOpcode, type WebSocketSendEvent } from '../ws/events.ts'
 import { finishMessage } from '../ws/finish-message.ts'
+import { textFrameRoom } from '../ws/frame-serializer.ts'
 import type { DeflateCodec } from '../ws/permessage-deflate.ts'
 import { lingeringClose } from './linger.ts'
 import { allocateSharedFrame, isSharedFrame, releaseFrameBuffer } from './shared-frame-buffer.ts'
@@ -229,10 +230,9 @@ export class WebSocketSession implements SocketSession {
   // SocketSession: what the app's socket does.
 
   sendMessage(opcode: MessageOpcode, data: Uint8Array, compress: boolean): number {
-    if (this.ended || this.engine.state !== 'open') return 0
-    if (this.overLimit()) return 0
-    const codec = this.start.codec
-    if (compress && codec !== null && this.settings.compress) return this.sendCompressed(opcode, data, codec)
+    if (this.refusesData()) return 0
+    const codec = this.codecFor(compress)
+    if (codec !== null) return this.sendCompressed(opcode, data, codec)
     // Text reaches here encoded from a string (the socket's send/sendText): valid UTF-8 already.
     return this.write(this.engine.send({ type: 'message', opcode, data, validUtf8: opcode === 'text' }))
   }
@@ -241,12 +241,11 @@ export class WebSocketSession implements SocketSession {
     const cork = this.corked
     // Corked, uncompressed, nothing queued ahead: the frame is encoded straight into the cork
     // (an echo from the `message` handler), with no array for the UTF-8 bytes and no copy.
-    const out = this.chain === null && !(compress && this.start.codec !== null && this.settings.compress) ? cork.space(3 * text.length + 4) : null
+    const out = this.chain === null && this.codecFor(compress) === null ? cork.space(textFrameRoom(text.length)) : null
     if (out === null) return this.sendMessage('text', utf8Encode(text), compress)
-    if (this.ended || this.engine.state !== 'open') return 0
-    if (this.overLimit()) return 0
+    if (this.refusesData()) return 0
     const size = this.engine.sendTextInto(text, out, cork.free)
-    if (size === 0) return this.write(this.engine.send({ type: 'message', opcode: 'text', data: utf8Encode(text), validUtf8: true }))
+    if (size === 0) return this.sendMessage('text', utf8Encode(text), compress) // cannot happen: space() left the room
     cork.built(size)
     if (cork.full) this.flushCorked()
     return size
@@ -277,7 +276,7 @@ export class WebSocketSession implements SocketSession {
 
   /** Topics: a published frame, already encoded. */
   sendFrame(frame: Uint8Array): number {
-    if (this.ended || this.engine.state !== 'open' || this.overLimit()) return 0
+    if (this.refusesData()) return 0
     return this.write(frame)
   }
 
@@ -312,6 +311,16 @@ export class WebSocketSession implements SocketSession {
   }
 
   // Output
+
+  /** A data message is not sent: the socket is closing or closed, or over its backpressure limit. */
+  private refusesData(): boolean {
+    return this.ended || this.engine.state !== 'open' || this.overLimit()
+  }
+
+  /** The codec that compresses this send, if the app asked for it and it is on; else null. */
+  private codecFor(compress: boolean): DeflateCodec | null {
+    return compress && this.settings.compress ? this.start.codec : null
+  }
 
   /** Over `backpressureLimit`: the send is dropped, or the socket closed (1008). */
   private overLimit(): boolean {

@@ -73,9 +73,8 @@ export class WriteCork {
 
   /** Room for a frame of `size` bytes in the buffer, if the cork is on and the frame small; else null. */
   allocate(size: number): Uint8Array | null {
-    if (!this.isOn || size >= CORK_BYTES) return null
-    const buffer = (this.buffer ??= takeBuffer())
-    return (this.building = buffer.subarray(this.used, this.used + size))
+    const buffer = this.space(size)
+    return buffer === null ? null : (this.building = buffer.subarray(this.used, this.used + size))
   }
 
   /**

@@ -341,8 +341,9 @@ export class WebSocketConnection {
 
   /**
    * Like `send({ type: 'message', opcode: 'text', data: text })`, uncompressed and unfragmented,
-   * but the frame is built in `out` at `at` (the caller's write buffer). Returns its size, or
-   * 0 when it is not built there: then call `send()`. Throws as `send()` does.
+   * but the frame is built in `out` at `at` (the caller's write buffer, with `textFrameRoom()`
+   * bytes free there). Returns its size, or 0 when it does not fit: then call `send()`.
+   * Throws as `send()` does.
    */
   sendTextInto(text: string, out: Uint8Array, at: number): number {
     this.requireOpen('message')

@@ -42,6 +42,15 @@ function writeHeader(out: Uint8Array, at: number, opcode: number, length: number
 const encoder = new TextEncoder()
 
 /**
+ * Room that `writeTextFrame` surely has enough of for a string of `units` UTF-16 code units:
+ * 3 bytes of UTF-8 per unit at most (a surrogate pair: 4 for 2) and the longest header it
+ * writes. (It checks the exact room itself.)
+ */
+export function textFrameRoom(units: number): number {
+  return 4 + 3 * units
+}
+
+/**
  * A whole text frame for `text`, encoded as UTF-8 straight into `out` at `at`: no array of
  * its own, no copy of the payload. Returns the frame's size, or 0 when it might not fit in
  * `out` (or is 64 KiB or more): build it with `encodeMessage` then. A string is valid UTF-8
@@ -109,8 +118,9 @@ const newBytes: FrameAllocator = (size) => new Uint8Array(size)
 
 /** One whole frame: header and payload, in an array from `allocate` (a new one by default). */
 export function encodeFrame(opcode: OpcodeValue, payload: Uint8Array, flags: FrameFlags = {}, allocate: FrameAllocator = newBytes): Uint8Array {
-  const out = allocate(headerLength(payload.length) + payload.length)
-  copyPayload(out, headerLength(payload.length), payload)
+  const head = headerLength(payload.length)
+  const out = allocate(head + payload.length)
+  copyPayload(out, head, payload)
   writeHeader(out, 0, opcode, payload.length, flags.fin ?? true, flags.rsv1 ?? false)
   return out
 }

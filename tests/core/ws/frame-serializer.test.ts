@@ -1,7 +1,7 @@
 // Server frames (RFC 6455 §5.2): unmasked, minimal length encodings, fragmentation
 // (Autobahn 10.1.1) and RSV1 for compressed messages (RFC 7692 §6).
 import { describe, expect, it, test } from 'vitest'
-import { encodeControlFrame, encodeFrame, encodeFrameHeader, encodeMessage, writeTextFrame } from '../../../core/ws/frame-serializer.ts'
+import { encodeControlFrame, encodeFrame, encodeFrameHeader, encodeMessage, textFrameRoom, writeTextFrame } from '../../../core/ws/frame-serializer.ts'
 import { Opcode } from '../../../core/ws/opcode.ts'
 import { concat, parseServerFrames, toHex } from '../../vectors/ws-client.ts'
 
@@ -107,6 +107,12 @@ describe('writeTextFrame (a text frame encoded straight into a write buffer)', (
       expect(size).toBe(expected.length)
       expect(out.subarray(at, at + size)).toEqual(expected)
       expect(out.subarray(0, at).every((b) => b === 0xee)).toBe(true) // nothing written before `at`
+    }
+  })
+
+  it('builds every frame (below 64 KiB) in the room textFrameRoom() gives', () => {
+    for (const text of ['', 'é'.repeat(41), '€'.repeat(42), '😀'.repeat(100), '€'.repeat(21_845)]) {
+      expect(writeTextFrame(new Uint8Array(textFrameRoom(text.length)), 0, text)).toBeGreaterThan(0)
     }
   })
 
