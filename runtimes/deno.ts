@@ -11,6 +11,7 @@ import type { Transport } from '../core/server/transport.ts'
 import { WriteQueue } from '../core/server/write-queue.ts'
 import { serve as serveNodeNet } from './node.ts'
 import { denoFiles } from './files-deno.ts'
+import { ReadSlab } from './read-slab.ts'
 import { alpnProtocols, hostRuntime, listenerAddress, PendingHandshakes, serveWith, tcpTarget } from './shared.ts'
 export type * from '../core/server/options.ts'
 export { upgradeWebSocket, type UpgradeWebSocketOptions, type WebSocketUpgrade } from '../core/fetch/upgrade-websocket.ts'
@@ -38,18 +39,6 @@ declare const Deno: {
   listenDatagram?: unknown // present only with --unstable-net
 }
 
-// Deno reads into a buffer given up front, so every open connection holds one while it waits
-// (an idle WebSocket or keep-alive connection too): the first slab is small. Reads fill
-// consecutive views of one slab, so small reads do not cost a slab each.
-const SLAB_BYTES = 16 * 1024
-const MIN_READ_BYTES = 4 * 1024 // room a read gets at least; below it, the next read starts a fresh slab
-// While reads come back full (a stream of large WebSocket messages, an upload) the next slab
-// doubles, up to this: fewer read ops, and a 64 KiB message can arrive whole in one read,
-// which the WebSocket engine then unmasks in place instead of copying. Reads of SLAB_BYTES
-// or more keep the size; a smaller one goes back to SLAB_BYTES. So a connection that goes
-// idle right after a burst may hold up to this much until its next read (16 KiB otherwise).
-const MAX_SLAB_BYTES = 256 * 1024
-
 const runtime = hostRuntime('deno', denoFiles)
 
 /** A `Deno.Conn` as a `Transport`; `writes` sends what `conn.write` has not taken yet, in order. */
@@ -61,10 +50,7 @@ class DenoTransport implements Transport {
   readonly localPort?: number
   private readonly conn: DenoConn
   private readonly writes: WriteQueue
-  // The engine keeps views of the chunks it reads, so a slab is never written twice.
-  private slab = new Uint8Array(SLAB_BYTES)
-  private used = 0
-  private nextSlabBytes = SLAB_BYTES
+  private readonly slab = new ReadSlab()
   private closed = false
 
   constructor(conn: DenoConn, alpnProtocol?: string | null) {
@@ -78,19 +64,9 @@ class DenoTransport implements Transport {
   }
 
   read(): Promise<Uint8Array | null> {
-    if (this.slab.length - this.used < MIN_READ_BYTES || this.nextSlabBytes !== this.slab.length) {
-      this.slab = new Uint8Array(this.nextSlabBytes)
-      this.used = 0
-    }
-    const { slab, used: start } = this
-    return this.conn.read(slab.subarray(start)).then(
-      (n) => {
-        if (n === null) return null
-        this.used = start + n
-        if (this.used === slab.length) this.nextSlabBytes = Math.min(2 * slab.length, MAX_SLAB_BYTES)
-        else if (n < SLAB_BYTES) this.nextSlabBytes = SLAB_BYTES
-        return slab.subarray(start, start + n)
-      },
+    const room = this.slab.room()
+    return this.conn.read(room).then(
+      (n) => (n === null ? null : this.slab.filled(room, n)),
       // abort() closes the conn under a pending read, which then rejects.
       (error: unknown) => (this.closed ? null : Promise.reject(error)),
     )
