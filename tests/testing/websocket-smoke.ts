@@ -7,6 +7,7 @@ import denoStyle from '../../examples/deno-websocket.ts'
 import honoApp from '../../examples/hono-websocket.ts'
 import { upgradeWebSocket } from '../../runtimes/mod.ts'
 import { createTestServer, type App, type TestWebSocket } from '../../testing/mod.ts'
+import { clientMessage, toHex } from '../vectors/ws-client.ts'
 
 const show = (ws: TestWebSocket): unknown => ({
   messages: ws.messages.map((m) => (typeof m === 'string' ? m : Array.from(m))),
@@ -83,7 +84,29 @@ await browser.settle()
 c.connection.resetAfter(0)
 await browser.settle()
 
+// Text frames as bytes, built two ways: corked from the `message` handler (encoded straight
+// into the cork) and from `open` (the general path), at header-length boundaries, with
+// non-ASCII, surrogate pairs and a lone surrogate (TextEncoder's U+FFFD on every runtime).
+const texts = ['', 'a', 'x'.repeat(41), 'y'.repeat(42), 'z'.repeat(126), 'é'.repeat(63), '€ and 😀', 'lone \ud800', 'w'.repeat(6000)]
+const framesServer = createTestServer({
+  fetch: (request, info) => (info.upgrade(request) ? (undefined as unknown as Response) : new Response(null, { status: 400 })),
+  websocket: {
+    open: (ws) => texts.forEach((text) => ws.send(text)),
+    message: (ws) => texts.forEach((text) => ws.send(text)),
+  },
+})
+const raw = framesServer.connect()
+raw.send('GET / HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
+  'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n')
+await framesServer.settle()
+const headEnd = raw.text.indexOf('\r\n\r\n') + 4
+const fromOpen = toHex(raw.output.subarray(headEnd))
+raw.send(clientMessage(1, 'go'))
+await framesServer.settle()
+const fromMessage = toHex(raw.output.subarray(headEnd)).slice(fromOpen.length)
+
 console.log(JSON.stringify({
+  frames: { fromOpen, fromMessage },
   chat: [show(ann), show(bob)],
   deno: show(d),
   hono: { protocol: h.protocol, ...show(h) as object },

@@ -195,6 +195,9 @@ describe('WebSockets in portico/testing under every runtime', () => {
     expect(result.browser.seen).toContainEqual(['close', 3000, 'SyntaxError'])
     expect(result.browser.seen.at(-1)).toEqual(['close event', 1006, '', false, true, 3])
     expect(result.browser.logs).toEqual(['listener error'])
+    // The same frame bytes whether a string was encoded into the cork or took the general path.
+    expect(result.frames.fromMessage).toBe(result.frames.fromOpen)
+    expect(result.frames.fromOpen).toContain('81086c6f6e6520efbfbd') // 'lone ' + U+FFFD
   })
 
   // Event, MessageEvent, CloseEvent (absent on Node 20), DOMException, Blob and EventTarget

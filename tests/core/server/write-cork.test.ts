@@ -108,4 +108,23 @@ describe('WriteCork', () => {
     b.on = true
     expect([...b.take()]).toEqual([5, 5, 5, 5])
   })
+
+  it('keeps at most 8 idle buffers in its pool: the rest go to the garbage collector', () => {
+    const bufferOf = (cork: WriteCork): ArrayBufferLike => {
+      cork.add(cork.allocate(1)!.fill(1))
+      const buffer = cork.take().buffer
+      cork.written(true)
+      return buffer
+    }
+    const corks = Array.from({ length: 12 }, () => new WriteCork(true))
+    for (const cork of corks) cork.on = true
+    const first = new Set(corks.map(bufferOf)) // 12 buffers: the pool had at most 8
+    expect(first.size).toBe(12)
+    for (const cork of corks) cork.on = false // 12 given back, 8 kept
+    const next = Array.from({ length: 12 }, () => new WriteCork(true))
+    for (const cork of next) cork.on = true
+    const reused = next.map(bufferOf).filter((buffer) => first.has(buffer))
+    expect(reused).toHaveLength(8)
+    for (const cork of next) cork.on = false
+  })
 })
